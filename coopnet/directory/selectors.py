@@ -1,0 +1,126 @@
+"""Reads of the directory that span models: the one place that turns filters into a queryset.
+
+The directory page, its exports, the API and the benchmark all call `coop_list`, so a filter
+means the same thing everywhere.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from coopnet.directory.models import SIZE_BANDS, Coop, Service, Technology
+from coopnet.lib.search import search_coops
+
+
+@dataclass
+class CoopFilters:
+    q: str = ""
+    services: list[str] = field(default_factory=list)  # slugs; a co-op must offer all of them
+    technologies: list[str] = field(default_factory=list)  # slugs; all of them
+    sector: str = ""  # slug of a sector the co-op has clients in, or is in itself
+    country: str = ""  # ISO 3166 alpha-2
+    region: str = ""
+    size: str = ""  # a key of SIZE_BANDS
+    availability: str = ""  # a Coop.Availability value, or "available" for open or limited
+    include_all: bool = False  # former and observed co-ops too
+
+    @classmethod
+    def from_querydict(cls, data) -> "CoopFilters":
+        """Build from request.GET (or any mapping with getlist); unknown values are ignored."""
+
+        def one(name: str) -> str:
+            return (data.get(name) or "").strip()
+
+        def many(name: str) -> list[str]:
+            getter = getattr(data, "getlist", None)
+            values = getter(name) if getter else ([data[name]] if data.get(name) else [])
+            return [v.strip() for v in values if v and v.strip()]
+
+        size = one("size")
+        return cls(
+            q=one("q")[:200],
+            services=many("service"),
+            technologies=many("technology"),
+            sector=one("sector"),
+            country=one("country").upper()[:2],
+            region=one("region"),
+            size=size if size in SIZE_BANDS else "",
+            availability=one("availability"),
+            include_all=one("all") in {"1", "true", "on", "yes"},
+        )
+
+    @property
+    def is_search(self) -> bool:
+        return bool(self.q.strip())
+
+
+def coop_list(filters: CoopFilters, *, base: QuerySet | None = None) -> QuerySet:
+    """Co-ops matching every filter; relevance-ranked when there is a query, else by name.
+
+    Multi-valued filters use `id IN (subquery)` rather than joins so that rows are never
+    duplicated and the total count stays one cheap query.
+    """
+    qs = base if base is not None else Coop.objects.all()
+    qs = qs.listed(include_all=filters.include_all)
+    for slug in filters.services:
+        qs = qs.filter(id__in=Coop.services.through.objects.filter(service__slug=slug).values(
+            "coop_id"
+        ))
+    for slug in filters.technologies:
+        qs = qs.filter(
+            id__in=Coop.technologies.through.objects.filter(technology__slug=slug).values(
+                "coop_id"
+            )
+        )
+    if filters.sector:
+        with_clients_in_sector = Coop.clients.through.objects.filter(
+            client__sector__slug=filters.sector
+        ).values("coop_id")
+        qs = qs.filter(Q(id__in=with_clients_in_sector) | Q(sector__slug=filters.sector))
+    if filters.country:
+        qs = qs.filter(country=filters.country)
+    if filters.region:
+        qs = qs.filter(region__iexact=filters.region)
+    if filters.size:
+        qs = qs.in_size_band(filters.size)
+    if filters.availability == "available":
+        qs = qs.available()
+    elif filters.availability in Coop.Availability.values and filters.availability:
+        qs = qs.filter(availability=filters.availability)
+    if filters.is_search:
+        return search_coops(qs, filters.q)
+    return qs.order_by("name")
+
+
+def with_card_data(qs: QuerySet) -> QuerySet:
+    """What a result card shows, fetched in a fixed number of queries whatever the page size."""
+    return qs.select_related("sector").prefetch_related(
+        Prefetch("services", queryset=Service.objects.only("id", "name", "slug")),
+        Prefetch("technologies", queryset=Technology.objects.only("id", "name", "slug")),
+    )
+
+
+def facet_counts(filters: CoopFilters) -> dict[str, list]:
+    """Terms to offer as filters, each with how many listed co-ops have it."""
+    listed = Coop.objects.listed(include_all=filters.include_all)
+    services = (
+        Service.objects.filter(coops__in=listed)
+        .annotate(coop_count=Count("coops", distinct=True))
+        .order_by("-coop_count", "name")
+    )
+    technologies = (
+        Technology.objects.filter(coops__in=listed)
+        .annotate(coop_count=Count("coops", distinct=True))
+        .order_by("-coop_count", "name")
+    )
+    countries = (
+        listed.exclude(country="")
+        .values("country")
+        .annotate(coop_count=Count("id"))
+        .order_by("-coop_count", "country")
+    )
+    return {
+        "services": list(services),
+        "technologies": list(technologies),
+        "countries": list(countries),
+    }

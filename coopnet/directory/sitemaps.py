@@ -1,0 +1,1 @@
+SITEMAPS: dict = {}

@@ -1,0 +1,53 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkSettings(models.Model):
+    """Network-wide settings that coordinators change at run time (one row, edited in admin).
+
+    Deployment settings (database, mail server, secrets) stay in environment variables.
+    """
+
+    name = models.CharField(_("network name"), max_length=120, default="Coopnet")
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        default=_("Worker-owned technology co-operatives, working together."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    availability_reminder_weeks = models.PositiveSmallIntegerField(
+        _("remind co-ops to refresh their availability after (weeks)"), default=6
+    )
+    invitation_days = models.PositiveSmallIntegerField(
+        _("invitations expire after (days)"), default=14
+    )
+    directory_page_size = models.PositiveSmallIntegerField(
+        _("co-ops per directory page"), default=20
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("network settings")
+        verbose_name_plural = _("network settings")
+
+    def __str__(self) -> str:
+        return str(_("Network settings"))
+
+    @classmethod
+    def load(cls) -> "NetworkSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+
+
+class PeriodicJobRun(models.Model):
+    """When the scheduler last enqueued each periodic job (so restarts do not repeat work)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
