@@ -53,9 +53,7 @@ class Membership(models.Model):
     """A worker-owner of a co-op, with their roles there."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    coop = models.ForeignKey(
-        "directory.Coop", on_delete=models.CASCADE, related_name="memberships"
-    )
+    coop = models.ForeignKey("directory.Coop", on_delete=models.CASCADE, related_name="memberships")
     is_delegate = models.BooleanField(
         _("delegate"), default=False, help_text=_("Casts the co-op's vote: one co-op, one vote.")
     )
@@ -99,9 +97,7 @@ class Invitation(models.Model):
     """An email invitation to join a co-op on the platform as a worker-owner."""
 
     email = models.EmailField(_("email"))
-    coop = models.ForeignKey(
-        "directory.Coop", on_delete=models.CASCADE, related_name="invitations"
-    )
+    coop = models.ForeignKey("directory.Coop", on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     is_profile_admin = models.BooleanField(default=False)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -124,7 +120,9 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
         )
 
 
@@ -151,5 +149,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-

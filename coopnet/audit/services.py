@@ -49,9 +49,7 @@ def audit_record(
     )
 
 
-def diff_fields(
-    before: dict[str, Any], after: dict[str, Any]
-) -> dict[str, tuple[Any, Any]]:
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose value differs, as (old, new) pairs ready for `audit_record`."""
     return {
         field: (before.get(field), value)

@@ -358,7 +358,3 @@ class CoopSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_id}"
-
-
-
-

@@ -63,14 +63,12 @@ def coop_list(filters: CoopFilters, *, base: QuerySet | None = None) -> QuerySet
     qs = base if base is not None else Coop.objects.all()
     qs = qs.listed(include_all=filters.include_all)
     for slug in filters.services:
-        qs = qs.filter(id__in=Coop.services.through.objects.filter(service__slug=slug).values(
-            "coop_id"
-        ))
+        qs = qs.filter(
+            id__in=Coop.services.through.objects.filter(service__slug=slug).values("coop_id")
+        )
     for slug in filters.technologies:
         qs = qs.filter(
-            id__in=Coop.technologies.through.objects.filter(technology__slug=slug).values(
-                "coop_id"
-            )
+            id__in=Coop.technologies.through.objects.filter(technology__slug=slug).values("coop_id")
         )
     if filters.sector:
         with_clients_in_sector = Coop.clients.through.objects.filter(

@@ -90,15 +90,12 @@ def search_coops(queryset: QuerySet, text: str) -> QuerySet:
         # Join the FTS table (it drives the plan) and rank with bm25, lower is better there.
         match = _fts5_query(words)
         weights = ", ".join(str(w) for w in WEIGHTS)
-        return (
-            queryset.extra(
-                tables=[FTS_TABLE],
-                where=[f"{FTS_TABLE}.rowid = directory_coop.id", f"{FTS_TABLE} MATCH %s"],
-                params=[match],
-                select={"search_rank": f"-bm25({FTS_TABLE}, {weights})"},
-            )
-            .order_by("-search_rank", "name")
-        )
+        return queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = directory_coop.id", f"{FTS_TABLE} MATCH %s"],
+            params=[match],
+            select={"search_rank": f"-bm25({FTS_TABLE}, {weights})"},
+        ).order_by("-search_rank", "name")
     if vendor == "postgresql":
         tsquery = "to_tsquery('english'::regconfig, %s)"
         pg_query = _pg_query(words)
