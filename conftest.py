@@ -1,0 +1,121 @@
+"""Shared fixtures: a small network with a named user for every role.
+
+Every write gets a permission test against these: `anonymous` (the test client as is),
+`outsider` (signed in, no co-op), `other_member` (a worker-owner of another co-op),
+`member` (a worker-owner of `coop`), `delegate` (also of `coop`) and `coordinator` (staff).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data; the test skips, saying why, only when the folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the real reference data is not here: {SHARED_DATA} is absent")
+    return path
+
+
+@pytest.fixture
+def coop(db):
+    from coopnet.directory.models import Coop
+
+    return Coop.objects.create(
+        name="Hedgerow Digital",
+        slug="hedgerow-digital",
+        description="We build **accessible** websites for charities.",
+        status=Coop.Status.MEMBER,
+        country="GB",
+        locality="Sheffield",
+        workers=6,
+        worker_owners=5,
+        availability=Coop.Availability.OPEN,
+    )
+
+
+@pytest.fixture
+def other_coop(db):
+    from coopnet.directory.models import Coop
+
+    return Coop.objects.create(
+        name="Tidewater Tech",
+        slug="tidewater-tech",
+        description="Python and data work.",
+        status=Coop.Status.MEMBER,
+        country="GB",
+        workers=3,
+    )
+
+
+def _user(username: str, **extra):
+    from coopnet.accounts.models import User
+
+    return User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="correct horse 42", **extra
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    return _user("outsider")
+
+
+@pytest.fixture
+def member(coop):
+    from coopnet.accounts.models import Membership
+
+    user = _user("member", display_name="Mo Member")
+    Membership.objects.create(user=user, coop=coop, is_profile_admin=True)
+    return user
+
+
+@pytest.fixture
+def delegate(coop):
+    from coopnet.accounts.models import Membership
+
+    user = _user("delegate")
+    Membership.objects.create(user=user, coop=coop, is_delegate=True)
+    return user
+
+
+@pytest.fixture
+def other_member(other_coop):
+    from coopnet.accounts.models import Membership
+
+    user = _user("othermember")
+    Membership.objects.create(user=user, coop=other_coop)
+    return user
+
+
+@pytest.fixture
+def coordinator(db):
+    return _user("coordinator", is_staff=True)
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, started the way this closed network needs (see shared/RECIPES.md)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests need the ORM inside Playwright's event loop (see shared/RECIPES.md).
+    if any(item.get_closest_marker("browser") for item in items):
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

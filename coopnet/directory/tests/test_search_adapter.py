@@ -1,0 +1,35 @@
+from coopnet.directory.models import Coop, Service
+from coopnet.lib.search import query_words, search_coops
+
+
+def test_it_finds_coops_by_service_synonym_and_ranks_name_first(db):
+    hosting = Service.objects.create(name="Hosting", slug="hosting", synonyms="servers")
+    in_name = Coop.objects.create(name="Server Collective", slug="sc", status="member")
+    in_tags = Coop.objects.create(name="Quiet Co-op", slug="qc", status="member")
+    in_tags.services.add(hosting)
+    Coop.objects.create(name="Unrelated", slug="u", description="Bakery", status="member")
+
+    found = list(search_coops(Coop.objects.all(), "servers"))
+
+    assert found == [in_name, in_tags]
+
+
+def test_it_matches_a_prefix_of_the_last_word(db):
+    Coop.objects.create(name="Drupal People", slug="dp", status="member")
+    assert search_coops(Coop.objects.all(), "drup").count() == 1
+
+
+def test_it_treats_query_syntax_as_plain_words(db):
+    Coop.objects.create(name="Quote Co-op", slug="q", description='"NEAR" AND OR', status="member")
+    assert search_coops(Coop.objects.all(), 'near" OR (* -').count() == 1
+    assert query_words("the Drupal, and SITES!") == ["drupal", "sites"]
+
+
+def test_it_follows_edits_and_deletes(db):
+    coop = Coop.objects.create(name="Old Name", slug="o", status="member")
+    coop.name = "Fresh Name"
+    coop.save()
+    assert search_coops(Coop.objects.all(), "fresh").count() == 1
+    assert search_coops(Coop.objects.all(), "old").count() == 0
+    coop.delete()
+    assert search_coops(Coop.objects.all(), "fresh").count() == 0
