@@ -6,18 +6,11 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 PY := .venv/bin/python
+# Extra arguments for every pytest step; scripts/pytest.sh keeps exit code 5 (no tests) a failure.
 PYTEST_ARGS ?=
 
 # $(call header,TEXT): a banner so each step is easy to find in a long CI log.
 header = @printf '\n======== %s ========\n' '$(1)'
-
-# $(call pytest,MARKER-EXPR[,PREFIX]): run pytest (optionally wrapped by PREFIX).
-# Exit code 5 means "no tests collected": it stays a failure, we only say so clearly.
-define pytest
-rc=0; $(2) $(PY) -m pytest -m '$(1)' $(PYTEST_ARGS) || rc=$$?; \
-if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests for -m '$(1)' (exit code 5)" >&2; fi; \
-exit $$rc
-endef
 
 .PHONY: help venv serve test lint test-sqlite test-postgres test-browser clean distclean
 
@@ -54,17 +47,17 @@ lint: venv
 # DATABASE_URL is removed so this step really runs on SQLite whatever the caller's env.
 test-sqlite: venv
 	$(call header,tests on SQLite (not postgres_only, not browser))
-	$(call pytest,not postgres_only and not browser,env -u DATABASE_URL)
+	env -u DATABASE_URL scripts/pytest.sh -m 'not postgres_only and not browser' $(PYTEST_ARGS)
 
 test-postgres: venv
 	$(call header,tests on PostgreSQL (not browser))
-	$(call pytest,not browser,scripts/with-postgres.sh)
+	scripts/with-postgres.sh scripts/pytest.sh -m 'not browser' $(PYTEST_ARGS)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM needs this to allow it.
 test-browser: venv
 	$(call header,browser tests in Chromium)
 	scripts/ensure-chromium.sh
-	$(call pytest,browser,DJANGO_ALLOW_ASYNC_UNSAFE=true)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true scripts/pytest.sh -m browser $(PYTEST_ARGS)
 
 clean:
 	rm -rf staticfiles .ruff_cache .pytest_cache test-results
