@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI assets, so the API docs need no CDN
     "coopnet.accounts",
     "coopnet.audit",
     "coopnet.network",
@@ -187,6 +188,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The Murmurations organisations schema that imported profiles are validated against.
+MURMURATIONS_SCHEMA_PATH = env_path(
+    "MURMURATIONS_SCHEMA_PATH",
+    BASE_DIR.parent
+    / "shared"
+    / "data"
+    / "murmurations"
+    / "organizations_schema-v1.0.0.expanded.json",
+)
 # Seconds between the scheduler's looks at what periodic jobs are due.
 SCHEDULER_INTERVAL_SECONDS = env_int("SCHEDULER_INTERVAL_SECONDS", 60)
 

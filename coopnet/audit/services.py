@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from coopnet.audit.models import AuditEvent
 
@@ -14,7 +15,7 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, models.Model):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):
         return value.name or ""
     return str(value)
 

@@ -234,6 +234,7 @@ class Coop(models.Model):
                 | Q(day_rate_max__isnull=True)
                 | Q(day_rate_min__lte=models.F("day_rate_max")),
                 name="coop_day_rate_range",
+                violation_error_message=_("The lowest day rate must not be above the highest."),
             ),
         ]
 
@@ -255,6 +256,12 @@ class Coop(models.Model):
             if self.workers >= low and (high is None or self.workers <= high):
                 return key
         return ""
+
+    def is_visible_to(self, user) -> bool:
+        """Applicants are not public yet: only coordinators and their own members see them."""
+        if self.status != self.Status.APPLICANT:
+            return True
+        return bool(user and user.is_authenticated and user.can_edit_coop(self))
 
     def is_available_on(self, day: datetime.date) -> bool:
         if self.availability == self.Availability.FULLY_BOOKED:
@@ -310,6 +317,11 @@ def website_domain(url: str) -> str:
     if "://" not in url:
         url = "http://" + url
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    try:
+        # One spelling for internationalised names: codeursenliberté.fr is xn--...fr.
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
     if not host or host in SHARED_HOSTS or any(host.endswith("." + h) for h in SHARED_HOSTS):
         return ""
     return host

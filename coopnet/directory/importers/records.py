@@ -9,7 +9,7 @@ files in ../shared/data.
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 DatePrecision = Literal["year", "month", "day", "on_or_before", ""]
 Status = Literal["member", "former", "applicant", "observed"]
@@ -42,6 +42,7 @@ class CaseStudyRecord:
     services_text: str = ""
     links: list[str] = field(default_factory=list)
     coop_names: list[str] = field(default_factory=list)  # as the source names them
+    year: int | None = None
 
 
 @dataclass
@@ -92,6 +93,12 @@ class CoopRecord:
     # extra slugs of this same co-op at the source (e.g. dot-project and the-dot-project)
     aliases: list[str] = field(default_factory=list)
     present: set[str] = field(default_factory=set)
+    # (source, source_id, url) of other sources that describe this same co-op: a Coopnet export
+    # lists them, so that a restored directory still recognises its sources' records.
+    other_sources: list[tuple[str, str, str]] = field(default_factory=list)
+    # Coop fields beyond the ones above (availability, day rates, languages...), by field name,
+    # for formats that carry them; each key counts as present. See merge.EXTRA_FIELDS.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     SCALAR_FIELDS = (
         "name description website email phone social_links logo_url legal_form "

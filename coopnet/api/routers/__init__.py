@@ -1,0 +1,10 @@
+"""One router per domain; `coopnet.api.urls` mounts them all at the API's root."""
+
+from ninja import Router
+
+from coopnet.api.routers import accounts, directory
+
+ROUTERS: list[tuple[str, Router]] = [
+    ("", directory.router),
+    ("", accounts.router),
+]
