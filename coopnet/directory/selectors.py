@@ -6,6 +6,7 @@ means the same thing everywhere.
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coopnet.directory.models import SIZE_BANDS, Coop, Service, Technology
@@ -122,3 +123,20 @@ def facet_counts(filters: CoopFilters) -> dict[str, list]:
         "technologies": list(technologies),
         "countries": list(countries),
     }
+
+
+class CoopPaginator(Paginator):
+    """Pages of `coop_list` results, loading full rows only for the page shown.
+
+    Ranking sorts every match; sorting just ids (a "deferred join") keeps that sort small,
+    then the page's co-ops are fetched by id with their card data, in rank order. Query count
+    is fixed: count, ids, rows, and one per prefetched relation.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("id", flat=True)[bottom:top])
+        rows = with_card_data(Coop.objects.filter(id__in=ids)).in_bulk(ids) if ids else {}
+        return self._get_page([rows[i] for i in ids if i in rows], number, self)

@@ -48,12 +48,7 @@ def _with_detail_data(qs: QuerySet) -> QuerySet:
 
 def _get_coop(user, slug: str) -> Coop:
     coop = _with_detail_data(Coop.objects.filter(slug=slug)).first()
-    # Applicants are not public yet: only the co-op's own people and coordinators see them
-    # (the same rule as the co-op's page).
-    if coop is None or (
-        coop.status == Coop.Status.APPLICANT
-        and not (user.is_authenticated and user.can_edit_coop(coop))
-    ):
+    if coop is None or not coop.is_visible_to(user):
         raise Http404(_("No co-op has the slug “%(slug)s”.") % {"slug": slug})
     return coop
 

@@ -7,7 +7,7 @@ Every list here fetches in a fixed number of queries whatever its length: the ro
 from itertools import groupby
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,7 +26,7 @@ from coopnet.directory.models import (
     Service,
     Technology,
 )
-from coopnet.directory.selectors import CoopFilters, facet_counts, with_card_data
+from coopnet.directory.selectors import CoopFilters, CoopPaginator, facet_counts
 from coopnet.lib.countries import country_name
 from coopnet.network.models import NetworkSettings
 
@@ -39,7 +39,7 @@ AVAILABILITY_CHOICES = [
 
 
 def _paginate(request: HttpRequest, qs: QuerySet) -> Page:
-    paginator = Paginator(qs, NetworkSettings.load().directory_page_size or 20)
+    paginator = CoopPaginator(qs, NetworkSettings.load().directory_page_size or 20)
     page = paginator.get_page(request.GET.get("page"))
     # Templates cannot pass the current number to get_elided_page_range themselves.
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
@@ -103,7 +103,7 @@ def _active_filters(filters: CoopFilters, names: dict[str, dict[str, str]]) -> l
 
 def coop_list(request: HttpRequest) -> HttpResponse:
     filters = CoopFilters.from_querydict(request.GET)
-    page = _paginate(request, with_card_data(selectors.coop_list(filters)))
+    page = _paginate(request, selectors.coop_list(filters))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     facets = facet_counts(filters)
@@ -172,10 +172,9 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    can_edit = request.user.is_authenticated and request.user.can_edit_coop(coop)
-    # Applicants are not public yet: only the co-op's own people and coordinators see them.
-    if coop.status == Coop.Status.APPLICANT and not can_edit:
+    if not coop.is_visible_to(request.user):
         raise Http404
+    can_edit = request.user.is_authenticated and request.user.can_edit_coop(coop)
     return render(
         request,
         "directory/coop_detail.html",
@@ -207,7 +206,7 @@ def service_index(request: HttpRequest) -> HttpResponse:
 
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("group"), slug=slug)
-    page = _paginate(request, with_card_data(selectors.coop_list(CoopFilters(services=[slug]))))
+    page = _paginate(request, selectors.coop_list(CoopFilters(services=[slug])))
     return render(
         request,
         "directory/service_detail.html",
@@ -222,7 +221,7 @@ def technology_index(request: HttpRequest) -> HttpResponse:
 
 def technology_detail(request: HttpRequest, slug: str) -> HttpResponse:
     technology = get_object_or_404(Technology, slug=slug)
-    page = _paginate(request, with_card_data(selectors.coop_list(CoopFilters(technologies=[slug]))))
+    page = _paginate(request, selectors.coop_list(CoopFilters(technologies=[slug])))
     return render(
         request,
         "directory/technology_detail.html",
