@@ -21,6 +21,28 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness, times every sign-in the suite makes, costs minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_queued_tasks() -> None:
+    """Run every queued background task, as `manage.py db_worker --batch` does.
+
+    The worker checks its database connection between tasks, which closes a connection that is
+    inside a test's transaction on PostgreSQL: tests that call this use
+    `@pytest.mark.django_db(transaction=True)`.
+    """
+    from django.core.management import call_command
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("db_worker", batch=True, verbosity=0)
+    failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)
+    assert not failed.exists(), [result.traceback for result in failed]
+
+
 @pytest.fixture
 def coop(db):
     from coopnet.directory.models import Coop

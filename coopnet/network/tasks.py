@@ -7,8 +7,9 @@ from django_tasks import task
 
 
 @task()
-def prune_finished_task_results(days: int = 14) -> int:
-    """Finished background tasks are kept a fortnight for debugging, then removed."""
+def prune_finished_task_results(days: int = 7) -> int:
+    """Finished background tasks are kept a week for debugging, then removed (their
+    arguments can hold email addresses)."""
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - timedelta(days=days)
