@@ -1,10 +1,57 @@
-"""Exports of the directory: JSON, CSV and Murmurations profiles."""
+"""Exports of the directory: JSON, CSV and Murmurations profiles.
 
-from django.http import HttpResponse
+The JSON and CSV exports take the same GET filters as the directory page (`?q=`, `?service=`,
+`?country=`...), through the same selector, so a download holds exactly the co-ops listed.
+"""
+
+import csv
+import re
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from coopnet.directory.exports import CSV_COLUMNS, directory_document, directory_rows
+from coopnet.directory.models import Coop
+from coopnet.directory.selectors import CoopFilters, coop_list
+
+# A spreadsheet runs a cell that starts with one of these as a formula; a plain number or
+# telephone number ("+44 1865 403 120") is left alone.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().]+$")
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("coming soon")
+def _spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
 
 
-directory_json = directory_csv = coop_murmurations = _todo
+@require_safe
+def directory_json(request: HttpRequest) -> JsonResponse:
+    filters = CoopFilters.from_querydict(request.GET)
+    return JsonResponse(
+        directory_document(coop_list(filters)),
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@require_safe
+def directory_csv(request: HttpRequest) -> HttpResponse:
+    filters = CoopFilters.from_querydict(request.GET)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coops.csv"'
+    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in directory_rows(coop_list(filters)):
+        writer.writerow({column: _spreadsheet_safe(value) for column, value in row.items()})
+    return response
+
+
+@require_safe
+def coop_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
+    from coopnet.directory.federation import coop_murmurations_profile
+
+    # Applicants are not public yet, here as on their page.
+    coop = get_object_or_404(Coop.objects.exclude(status=Coop.Status.APPLICANT), slug=slug)
+    return JsonResponse(coop_murmurations_profile(coop), json_dumps_params={"ensure_ascii": False})
