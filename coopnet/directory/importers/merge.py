@@ -509,10 +509,19 @@ def _apply(
     if unknown:
         raise RecordError(record.source_id, f"fields this engine does not know: {sorted(unknown)}")
     given_fields = record.present | record.extra.keys()
-    for name in (n for n in (*SCALAR_FIELDS, *RELATED_FIELDS) if n in given_fields):
+    names = [n for n in (*SCALAR_FIELDS, *RELATED_FIELDS) if n in given_fields]
+    current_values = {name: _plain(_coop_value(coop, name)) for name in names}
+    # A precision without its date is only the model's default, so it counts as a gap that
+    # fills together with the date (judged by the date as it stood before this record).
+    undated = {
+        f"{stem}_precision"
+        for stem in ("founded", "joined", "left")
+        if not getattr(coop, f"{stem}_on")
+    }
+    for name in names:
         given = _record_value(record, name)
         data[name] = _plain(given)
-        current = _plain(_coop_value(coop, name))
+        current = current_values[name]
         if name in RELATED_FIELDS:
             given_slugs = sorted({slugify(t.slug) for t in given} - {""})
             data[name] = given_slugs
@@ -532,7 +541,8 @@ def _apply(
             kept.append(name)
             continue
         if not authoritative:
-            if source_row is None and current not in EMPTY and name not in RELATED_FIELDS:
+            is_gap = current in EMPTY or name in undated
+            if source_row is None and not is_gap and name not in RELATED_FIELDS:
                 continue  # a newly attached source only fills gaps
             if source_row is not None and previous.get(name) == data[name]:
                 continue  # the source says what it said before: an edit made here stands

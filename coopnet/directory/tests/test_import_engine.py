@@ -533,3 +533,25 @@ def test_it_dates_a_history_join_as_on_or_before(db):
         datetime.date(2017, 6, 27),
         "on_or_before",
     )
+
+
+def test_it_fills_a_date_and_its_precision_together(db):
+    from coopnet.directory.importers.merge import directory_import
+    from coopnet.directory.importers.records import CoopRecord, ParsedSource
+
+    first = CoopRecord(
+        source="a", source_id="1", name="Pairwise Co-op", website="https://p.example"
+    )
+    directory_import(parsed=ParsedSource(records=[first.set_present()]), format_name="a")
+    second = CoopRecord(
+        source="b",
+        source_id="9",
+        name="Pairwise Co-op",
+        website="https://p.example",
+        founded_on=datetime.date(2011, 7, 7),
+        founded_precision="day",
+    )
+    directory_import(parsed=ParsedSource(records=[second.set_present()]), format_name="b")
+
+    coop = Coop.objects.get(name="Pairwise Co-op")
+    assert (coop.founded_on, coop.founded_precision) == (datetime.date(2011, 7, 7), "day")
