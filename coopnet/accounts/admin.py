@@ -35,7 +35,7 @@ def _saved_state(membership: Membership) -> dict[str, Any] | None:
     return _membership_state(saved) if saved else None
 
 
-def _save_membership_audited(actor: User, membership: Membership) -> None:
+def save_membership_audited(actor: User, membership: Membership) -> None:
     before = _saved_state(membership)
     membership.save()
     after = _membership_state(membership)
@@ -57,7 +57,7 @@ def _save_membership_audited(actor: User, membership: Membership) -> None:
         )
 
 
-def _delete_membership_audited(actor: User, membership: Membership) -> None:
+def delete_membership_audited(actor: User, membership: Membership) -> None:
     audit_record(
         actor=actor,
         action="membership.remove",
@@ -119,9 +119,9 @@ class UserAdmin(DjangoUserAdmin):
             return super().save_formset(request, form, formset, change)
         memberships = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            _delete_membership_audited(request.user, membership)
+            delete_membership_audited(request.user, membership)
         for membership in memberships:
-            _save_membership_audited(request.user, membership)
+            save_membership_audited(request.user, membership)
         formset.save_m2m()
 
 
@@ -138,14 +138,14 @@ class MembershipAdmin(admin.ModelAdmin):
         return ["user", "coop", "created_at"] if obj else ["created_at"]
 
     def save_model(self, request, obj, form, change):
-        _save_membership_audited(request.user, obj)
+        save_membership_audited(request.user, obj)
 
     def delete_model(self, request, obj):
-        _delete_membership_audited(request.user, obj)
+        delete_membership_audited(request.user, obj)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user", "coop"):
-            _delete_membership_audited(request.user, membership)
+            delete_membership_audited(request.user, membership)
 
 
 @admin.register(Invitation)

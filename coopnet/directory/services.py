@@ -56,6 +56,9 @@ def coop_update(*, actor, coop: Coop, data: dict[str, Any]) -> Coop:
                 }
             coop.updated_at = now
             coop.save()
+            if "logo" in changed:
+                # The name the storage gave the file, not the one uploaded.
+                changed["logo"] = (changed["logo"][0], coop.logo.name)
         for field, items in m2m_values.items():
             getattr(coop, field).set(items)
             after = _current_value(coop, field)
