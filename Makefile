@@ -57,6 +57,7 @@ test-postgres: venv
 test-browser: venv
 	$(call header,browser tests in Chromium)
 	scripts/ensure-chromium.sh
+	scripts/ensure-axe.sh
 	DJANGO_ALLOW_ASYNC_UNSAFE=true scripts/pytest.sh -m browser $(PYTEST_ARGS)
 
 clean:

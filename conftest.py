@@ -119,7 +119,7 @@ def coordinator(db):
     return _user("coordinator", is_staff=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, started the way this closed network needs (see shared/RECIPES.md)."""
     return {
@@ -137,7 +137,9 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def pytest_collection_modifyitems(config, items):
-    # Browser tests need the ORM inside Playwright's event loop (see shared/RECIPES.md).
-    if any(item.get_closest_marker("browser") for item in items):
+def pytest_collection_finish(session):
+    # Browser tests need the ORM inside Playwright's event loop (see shared/RECIPES.md). Only
+    # the tests that will run count (after -m/-k deselection): the variable must not leak into
+    # other runs, where `manage.py check --deploy` rightly refuses it.
+    if any(item.get_closest_marker("browser") for item in session.items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

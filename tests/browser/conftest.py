@@ -4,11 +4,9 @@ The data is created in the test's own thread and committed (`live_server` makes 
 uses it transactional), so the server thread and Chromium see it.
 """
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,33 +16,6 @@ from coopnet.directory.models import Coop, Service, Technology
 REPO = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct horse 42"  # the root conftest gives every named user this one
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(pytestconfig) -> dict[str, Any]:
-    """Debian's Chromium, started the way this closed network needs (see shared/RECIPES.md).
-
-    pytest-playwright asks for this once per session: the root conftest's override is
-    function-scoped, which pytest refuses (ScopeMismatch), so this one stands in for it here.
-    """
-    launch_args: dict[str, Any] = {
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
-    # pytest-playwright's own options, which an override otherwise loses.
-    if pytestconfig.getoption("--headed"):
-        launch_args["headless"] = False
-    if pytestconfig.getoption("--slowmo"):
-        launch_args["slow_mo"] = pytestconfig.getoption("--slowmo")
-    return launch_args
 
 
 @pytest.fixture
