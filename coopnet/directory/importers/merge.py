@@ -12,7 +12,8 @@ Matching, first rule that finds a co-op wins:
      spaces; a number is unique only at its registrar);
   3. `domain`: same `website_domain()` (never a shared host such as facebook.com);
   4. `name`: same normalised name (accents folded; punctuation and words such as "co-op",
-     "ltd" and "the" dropped) and same country (no country matches only no country).
+     "ltd" and "the" dropped) and same country (no country matches only no country);
+     a normalised name under 3 characters ("Cooperative IT" is `it`) never matches.
   Rules 3 and 4 never join two co-ops that the same registrar numbers differently.
 
 Writing:
@@ -52,6 +53,7 @@ from django.db.models import Model, Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from coopnet.audit.services import audit_record
 from coopnet.directory.importers.records import (
@@ -106,6 +108,9 @@ MATCH_RULES = {
 # Words that say what kind of organisation it is, not which one.
 NAME_NOISE = frozenset("the co op coop cooperative ltd limited cic llp".split())
 _CO_OP = re.compile(r"\bco-?op(?:erative)?\b")
+# A shorter normalised name says too little to merge on: "Cooperative IT" is `it`, "PA
+# Co-operative" is `pa`. Such co-ops still match by registration or website.
+SHORTEST_NAME_KEY = 3
 
 
 def normalised_name(name: str) -> str:
@@ -271,11 +276,14 @@ class CoopIndex:
             theirs = self.registration_of.get(pk)
             return not (all(registration) and theirs and theirs[0] == registration[0])
 
+        name = normalised_name(record.name)
         for rule, table, key in (
             ("domain", self.by_domain, website_domain(record.website)),
-            ("name", self.by_name, (normalised_name(record.name), record.country.upper())),
+            ("name", self.by_name, (name, record.country.upper())),
         ):
-            if key and (key[0] if isinstance(key, tuple) else key):
+            if rule == "name" and len(name) < SHORTEST_NAME_KEY:
+                continue
+            if key:
                 found = sorted(pk for pk in table.get(key, ()) if compatible(pk))
                 if found:
                     return found[0], rule, found[1:]
@@ -745,7 +753,9 @@ def directory_import(
                     )
             except RecordError as error:
                 summary.errors.append(error)
-            except (ValidationError, DatabaseError, ValueError) as error:
+            except ValidationError as error:
+                summary.errors.append(RecordError(record.source_id, _validation_reason(error)))
+            except (DatabaseError, ValueError) as error:
                 summary.errors.append(RecordError(record.source_id, str(error)))
             else:
                 summary.outcomes.append(outcome)
@@ -759,7 +769,11 @@ def directory_import(
                     action = _apply_case_study(item, index)
             except RecordError as error:
                 summary.errors.append(error)
-            except (ValidationError, DatabaseError, ValueError) as error:
+            except ValidationError as error:
+                summary.errors.append(
+                    RecordError(f"case study {item.slug}", _validation_reason(error))
+                )
+            except (DatabaseError, ValueError) as error:
                 summary.errors.append(RecordError(f"case study {item.slug}", str(error)))
             else:
                 summary.case_studies[action].append(item.slug)
@@ -778,13 +792,13 @@ def coop_split_source(*, actor, source: CoopSource) -> Coop:
     keep at least one source; both co-ops get an audit row.
     """
     if not (actor and getattr(actor, "is_authenticated", False) and actor.is_coordinator):
-        raise PermissionDenied("Only a coordinator can split a merged co-op.")
+        raise PermissionDenied(_("Only a coordinator can split a merged co-op."))
     with transaction.atomic():
         source = CoopSource.objects.select_for_update().select_related("coop").get(pk=source.pk)
         old_coop = source.coop
         sources_before = sorted(str(s) for s in old_coop.sources.all())
         if len(sources_before) < 2:
-            raise ValidationError("This co-op has only this source: there is nothing to split.")
+            raise ValidationError(_("This co-op has only this source: there is nothing to split."))
         data = source.data or {}
         new_coop = Coop(
             name=(data.get("name") or source.source_id)[:200],

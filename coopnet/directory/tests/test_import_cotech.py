@@ -6,10 +6,12 @@ import shutil
 import pytest
 
 from conftest import shared_data
+from coopnet.accounts.models import Membership, User
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.importers.formats import FORMATS, cotech_history, cotech_jekyll
 from coopnet.directory.importers.merge import directory_import
 from coopnet.directory.models import CaseStudy, Client, Coop, CoopSource, Service, Technology
+from coopnet.directory.services import coop_update
 
 
 def pre_strip():
@@ -217,6 +219,45 @@ def test_it_attaches_the_jekyll_records_to_the_coops_the_history_made(db):
     assert CoopSource.objects.filter(coop__slug="outlandish").count() == 2
     # The 2025 snapshot lists we-are-open, which left in 2026: it stays a former member.
     assert Coop.objects.get(slug="we-are-open").status == "former"
+
+
+def test_it_keeps_what_a_real_coop_wrote_itself_when_the_site_rewrites_it(db):
+    run("cotech-jekyll", pre_strip())
+    outlandish = Coop.objects.get(slug="outlandish")
+    worker = User.objects.create_user(username="worker", email="w@example.org", password="x")
+    Membership.objects.create(user=worker, coop=outlandish)
+    coop_update(actor=worker, coop=outlandish, data={"description": "Our own words."})
+
+    # The head snapshot rewrote Outlandish's text, and so did it for 16 other co-ops.
+    summary = run("cotech-jekyll", head())
+
+    outlandish.refresh_from_db()
+    assert outlandish.description == "Our own words."
+    assert summary.kept_self_edits == [("outlandish", "description")]
+    assert "outlandish" not in {o.coop_slug for o in summary.updated}
+    rewritten = Coop.objects.get(slug="webarchitects").description
+    assert rewritten == next(
+        r.description
+        for r in cotech_jekyll.read(str(head())).records
+        if r.source_id == "webarchitects"
+    )
+
+
+def test_it_never_moves_a_real_status_down_between_snapshots(db):
+    # The 2025 snapshot, as the network's own directory: its 28 co-ops are members.
+    run("cotech-jekyll", pre_strip(), members=True)
+    assert Coop.objects.members().count() == 28
+
+    summary = run("cotech-history", history())
+
+    # we-are-open left in 2026: the history says former, but an import never demotes.
+    we_are_open = Coop.objects.get(slug="we-are-open")
+    assert (we_are_open.status, we_are_open.left_on) == ("member", datetime.date(2026, 3, 19))
+    # The 29 current members (27 were in the snapshot, cookiewolf and sepheo are new), and
+    # we-are-open; the history's other 29 former members come in as former.
+    assert Coop.objects.members().count() == 29 + 1
+    assert Coop.objects.filter(status="former").count() == 30 - 1
+    assert len(summary.merged) == 28 and len(summary.created) == 31
 
 
 def test_it_reports_a_malformed_file_with_its_id_and_imports_the_rest(db, tmp_path):
