@@ -34,6 +34,7 @@ SOCIAL_KINDS: dict[str, Any] = {
 }
 
 DATE_INPUT = {"type": "date"}
+NOT_STATED = _("— not stated —")
 
 
 def _date_widget() -> forms.DateInput:
@@ -45,17 +46,13 @@ def country_choices() -> list[tuple[str, str]]:
     countries = sorted(
         pycountry.countries, key=lambda c: getattr(c, "common_name", c.name).casefold()
     )
-    return [("", _("— not stated —"))] + [
-        (c.alpha_2, getattr(c, "common_name", c.name)) for c in countries
-    ]
+    return [("", NOT_STATED)] + [(c.alpha_2, getattr(c, "common_name", c.name)) for c in countries]
 
 
 @cache
 def currency_choices() -> list[tuple[str, str]]:
     currencies = sorted(pycountry.currencies, key=lambda c: c.alpha_3)
-    return [("", _("— not stated —"))] + [
-        (c.alpha_3, f"{c.alpha_3} · {c.name}") for c in currencies
-    ]
+    return [("", NOT_STATED)] + [(c.alpha_3, f"{c.alpha_3} · {c.name}") for c in currencies]
 
 
 def _with_current(choices: list[tuple[str, str]], current: str) -> list[tuple[str, str]]:
@@ -127,6 +124,21 @@ def availability_errors(form: forms.Form, cleaned: dict[str, Any]) -> None:
             "booked_until",
             _("This date has passed. Choose a date in the future, or change your availability."),
         )
+
+
+def tidy_choices(form: forms.BaseForm) -> None:
+    """Every drop-down offers its empty choice the same way: “— not stated —”, not “---------”."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = NOT_STATED
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [
+                (value, NOT_STATED if value in ("", None) else label)
+                for value, label in field.choices
+            ]
 
 
 class HiddenInitialMixin:
@@ -254,6 +266,7 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
         self.fields["clients"].queryset = Client.objects.select_related("sector").order_by(
             F("sector__name").asc(nulls_last=True), "name"
         )
+        tidy_choices(self)
         self._show_hidden_initial()
         # The social inputs stand for one model field: compare them with what was shown too.
         for kind in SOCIAL_KINDS:
@@ -384,6 +397,7 @@ class CoopAvailabilityForm(HiddenInitialMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        tidy_choices(self)
         self._show_hidden_initial()
 
     def clean(self) -> dict[str, Any]:
@@ -406,6 +420,7 @@ class CoopStandingForm(HiddenInitialMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        tidy_choices(self)
         self._show_hidden_initial()
 
     def clean(self) -> dict[str, Any]:

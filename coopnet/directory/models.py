@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,45 @@ SIZE_BANDS: dict[str, tuple[str, int, int | None]] = {
 }
 
 
+def facet_token(kind: str, value: str) -> str:
+    """One word naming a filter value in the full-text index, e.g. `countrygb`, `size4to10`.
+
+    Filters written as words let SQLite's FTS5 intersect them with the query words inside the
+    index, before any row is read (see coopnet/lib/search.py). Only letters and digits, so no
+    tokenizer splits them.
+    """
+    cleaned = "".join(
+        ch for ch in value.lower().replace("+", "plus").replace("-", "to") if ch.isalnum()
+    )
+    return f"{kind}{cleaned}"
+
+
+def _search_facets_expression():
+    # The same words as facet_token() builds, computed by the database on every write so that
+    # the index can never disagree with the columns.
+    size = models.Case(
+        *(
+            models.When(
+                Q(workers__gte=low) & (Q() if high is None else Q(workers__lte=high)),
+                then=models.Value(facet_token("size", key)),
+            )
+            for key, (_label, low, high) in SIZE_BANDS.items()
+        ),
+        default=models.Value("sizeunknown"),
+    )
+    return Concat(
+        models.Value("status"),
+        "status",
+        models.Value(" country"),
+        Lower("country"),
+        models.Value(" avail"),
+        "availability",
+        models.Value(" "),
+        size,
+        output_field=models.TextField(),
+    )
+
+
 class Coop(models.Model):
     class Status(models.TextChoices):
         APPLICANT = "applicant", _("applicant")
@@ -214,6 +254,11 @@ class Coop(models.Model):
     # Denormalised text of services (with synonyms), technologies and clients, kept by
     # `Coop.refresh_search_tags`; the full-text index reads it beside name and description.
     search_tags = models.TextField(blank=True, editable=False)
+    # Filter values as words (status, country, availability, size band) for the full-text
+    # index; see facet_token().
+    search_facets = models.GeneratedField(
+        expression=_search_facets_expression(), output_field=models.TextField(), db_persist=True
+    )
     # field name -> ISO time the co-op itself last edited it; imports do not overwrite those.
     self_edited_fields = models.JSONField(default=dict, blank=True, editable=False)
 

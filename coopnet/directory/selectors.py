@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from coopnet.directory.models import SIZE_BANDS, Coop, Service, Technology
+from coopnet.directory.models import SIZE_BANDS, Coop, Service, Technology, facet_token
 from coopnet.lib.search import search_coops
 
 
@@ -54,6 +54,29 @@ class CoopFilters:
     def is_search(self) -> bool:
         return bool(self.q.strip())
 
+    def facet_words(self) -> list[list[str]]:
+        """The filters on Coop's own columns as full-text index words (see `facet_token`)."""
+        statuses = (
+            [Coop.Status.MEMBER, Coop.Status.FORMER, Coop.Status.OBSERVED]
+            if self.include_all
+            else [Coop.Status.MEMBER]
+        )
+        facets = [[facet_token("status", status) for status in statuses]]
+        if self.country:
+            facets.append([facet_token("country", self.country)])
+        if self.size:
+            facets.append([facet_token("size", self.size)])
+        if self.availability == "available":
+            facets.append(
+                [
+                    facet_token("avail", a)
+                    for a in (Coop.Availability.OPEN, Coop.Availability.LIMITED)
+                ]
+            )
+        elif self.availability in Coop.Availability.values and self.availability:
+            facets.append([facet_token("avail", self.availability)])
+        return facets
+
 
 def coop_list(filters: CoopFilters, *, base: QuerySet | None = None) -> QuerySet:
     """Co-ops matching every filter; relevance-ranked when there is a query, else by name.
@@ -87,7 +110,7 @@ def coop_list(filters: CoopFilters, *, base: QuerySet | None = None) -> QuerySet
     elif filters.availability in Coop.Availability.values and filters.availability:
         qs = qs.filter(availability=filters.availability)
     if filters.is_search:
-        return search_coops(qs, filters.q)
+        return search_coops(qs, filters.q, filters.facet_words())
     return qs.order_by("name")
 
 

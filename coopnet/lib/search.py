@@ -2,7 +2,8 @@
 
 SQLite (the embedded default) uses an FTS5 table, `directory_coop_fts`, kept in step with
 `directory_coop` by triggers; PostgreSQL uses a weighted `tsvector` expression with a GIN
-index on exactly that expression. Both are created by the directory's migration 0002.
+index on exactly that expression. Both are created by the directory's migrations (0002;
+0004 adds the facet words).
 Both rank name above services/technologies/clients above the description.
 
 `search_coops(queryset, text)` returns the queryset filtered to matches and annotated with
@@ -17,7 +18,7 @@ from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "directory_coop_fts"
 # Weights for name, search_tags, description.
-WEIGHTS = (10.0, 4.0, 1.0)
+WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # name, search_tags, description, search_facets
 
 PG_VECTOR = (
     "(setweight(to_tsvector('english'::regconfig, coalesce(directory_coop.name, '')), 'A')"
@@ -27,25 +28,36 @@ PG_VECTOR = (
     " 'C'))"
 )
 
-SQLITE_SCHEMA = [
-    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
-        name, search_tags, description,
-        content='directory_coop', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
-    f"""CREATE TRIGGER directory_coop_fts_ai AFTER INSERT ON directory_coop BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, name, search_tags, description)
-        VALUES (new.id, new.name, new.search_tags, new.description); END""",
-    f"""CREATE TRIGGER directory_coop_fts_ad AFTER DELETE ON directory_coop BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name, search_tags, description)
-        VALUES ('delete', old.id, old.name, old.search_tags, old.description); END""",
-    f"""CREATE TRIGGER directory_coop_fts_au AFTER UPDATE OF name, search_tags, description
-        ON directory_coop BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name, search_tags, description)
-        VALUES ('delete', old.id, old.name, old.search_tags, old.description);
-        INSERT INTO {FTS_TABLE}(rowid, name, search_tags, description)
-        VALUES (new.id, new.name, new.search_tags, new.description); END""",
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
-]
+# The indexed columns of directory_coop, in order; search_facets holds filter values as words
+# (status, country, availability, size band) so FTS5 can apply filters inside the index.
+SQLITE_COLUMNS = ("name", "search_tags", "description", "search_facets")
+
+
+def sqlite_schema(columns: tuple[str, ...] = SQLITE_COLUMNS) -> list[str]:
+    """Statements that create the FTS5 table over `columns` and the triggers that keep it."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    watched = ", ".join(dict.fromkeys((*columns, "status", "country", "availability", "workers")))
+    if "search_facets" not in columns:
+        watched = ", ".join(columns)
+    return [
+        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({cols},
+            content='directory_coop', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2')""",
+        f"""CREATE TRIGGER directory_coop_fts_ai AFTER INSERT ON directory_coop BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, {cols}) VALUES (new.id, {new}); END""",
+        f"""CREATE TRIGGER directory_coop_fts_ad AFTER DELETE ON directory_coop BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {cols})
+            VALUES ('delete', old.id, {old}); END""",
+        f"""CREATE TRIGGER directory_coop_fts_au AFTER UPDATE OF {watched} ON directory_coop
+            BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {cols}) VALUES ('delete', old.id, {old});
+            INSERT INTO {FTS_TABLE}(rowid, {cols}) VALUES (new.id, {new}); END""",
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+    ]
+
+
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS directory_coop_fts_ai",
     "DROP TRIGGER IF EXISTS directory_coop_fts_ad",
@@ -70,25 +82,38 @@ def query_words(text: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS][:12]
 
 
-def _fts5_query(words: list[str]) -> str:
+def _fts5_query(words: list[str], facets: list[list[str]]) -> str:
     # Every word must match (AND); the last one also as a prefix, so "drup" finds Drupal
     # as the visitor types. Quoting makes each word a plain term, never FTS5 syntax.
     terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-    return " ".join(terms)
+    query = " AND ".join(terms)
+    # Each facet is a set of alternatives (status member, or member/former/observed...);
+    # all facets must hold. Facet words are letters and digits only (facet_token).
+    for alternatives in facets:
+        group = " OR ".join(alternatives)
+        query += f" AND search_facets:({group})"
+    return query
 
 
 def _pg_query(words: list[str]) -> str:
     return " & ".join([*(f"'{w}'" for w in words[:-1]), f"'{words[-1]}':*"])
 
 
-def search_coops(queryset: QuerySet, text: str) -> QuerySet:
+def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None = None) -> QuerySet:
+    """Filter `queryset` to co-ops matching `text`, best first, annotated with `search_rank`.
+
+    `facets` repeats filters the queryset already applies, as index words (each a list of
+    alternatives, see `Coop.search_facets`): SQLite intersects them inside the FTS5 index so
+    that only matching rows are ranked and joined. They never widen the result: the queryset's
+    own filters still apply.
+    """
     words = query_words(text)
     if not words:
         return queryset
     vendor = connection.vendor
     if vendor == "sqlite":
         # Join the FTS table (it drives the plan) and rank with bm25, lower is better there.
-        match = _fts5_query(words)
+        match = _fts5_query(words, facets or [])
         weights = ", ".join(str(w) for w in WEIGHTS)
         return queryset.extra(
             tables=[FTS_TABLE],
@@ -113,14 +138,21 @@ def search_coops(queryset: QuerySet, text: str) -> QuerySet:
     raise NotImplementedError(f"no full-text search for {vendor}")
 
 
-def install_schema(schema_editor, *, drop: bool = False) -> None:
-    """Create (or drop) the vendor's full-text structures; called by a migration."""
+def install_schema(
+    schema_editor,
+    *,
+    drop: bool = False,
+    sqlite_columns: tuple[str, ...] = SQLITE_COLUMNS,
+    postgresql: bool = True,
+) -> None:
+    """Create (or drop) the vendor's full-text structures; called by migrations, which pass
+    the columns of their time so that an old migration keeps building what it built."""
     vendor = schema_editor.connection.vendor
-    statements = {
-        ("sqlite", False): SQLITE_SCHEMA,
-        ("sqlite", True): SQLITE_DROP,
-        ("postgresql", False): PG_SCHEMA,
-        ("postgresql", True): PG_DROP,
-    }.get((vendor, drop), [])
+    if vendor == "sqlite":
+        statements = SQLITE_DROP if drop else sqlite_schema(sqlite_columns)
+    elif vendor == "postgresql" and postgresql:
+        statements = PG_DROP if drop else PG_SCHEMA
+    else:
+        statements = []
     for sql in statements:
         schema_editor.execute(sql)

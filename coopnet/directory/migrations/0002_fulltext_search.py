@@ -4,7 +4,7 @@ from coopnet.lib.search import install_schema
 
 
 def forwards(apps, schema_editor):
-    install_schema(schema_editor)
+    install_schema(schema_editor, sqlite_columns=("name", "search_tags", "description"))
 
 
 def backwards(apps, schema_editor):

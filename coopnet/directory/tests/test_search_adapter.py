@@ -33,3 +33,30 @@ def test_it_follows_edits_and_deletes(db):
     assert search_coops(Coop.objects.all(), "old").count() == 0
     coop.delete()
     assert search_coops(Coop.objects.all(), "fresh").count() == 0
+
+
+def test_it_applies_filters_inside_the_index_and_follows_their_changes(db):
+    from coopnet.directory.selectors import CoopFilters, coop_list
+
+    coop = Coop.objects.create(
+        name="Facet Co-op",
+        slug="f",
+        description="hosting",
+        status="member",
+        country="GB",
+        workers=5,
+        availability="open",
+    )
+
+    def found(**filters):
+        return list(coop_list(CoopFilters(q="hosting", **filters)))
+
+    assert found(country="GB", size="4-10", availability="available") == [coop]
+    assert found(country="DE") == []
+    Coop.objects.filter(pk=coop.pk).update(country="DE", workers=30, availability="booked")
+    assert found(country="DE", size="26+", availability="booked") == [coop]
+    assert found(country="GB") == []
+    assert found(availability="available") == []
+    Coop.objects.filter(pk=coop.pk).update(status="former")
+    assert found() == []
+    assert found(include_all=True) == [coop]
