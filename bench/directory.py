@@ -150,8 +150,8 @@ def adapter_query(params: dict) -> tuple[list, int]:
 
     data = QueryDict(mutable=True)
     data.update(params)
-    qs = coop_list(CoopFilters.from_querydict(data))
-    paginator = CoopPaginator(qs, 20)
+    filters = CoopFilters.from_querydict(data)
+    paginator = CoopPaginator(coop_list(filters), 20, filters=filters)
     return list(paginator.page(1)), paginator.count
 
 

@@ -130,7 +130,7 @@ def directory_document(qs: QuerySet) -> dict[str, Any]:
     case_studies = (
         CaseStudy.objects.filter(coops__in=[c.pk for c in coops])
         .distinct()
-        .prefetch_related(Prefetch("coops", queryset=Coop.objects.order_by("name")))
+        .prefetch_related(Prefetch("coops", queryset=Coop.objects.public().order_by("name")))
         .order_by("slug")
     )
     return {

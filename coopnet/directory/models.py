@@ -85,11 +85,13 @@ class CoopQuerySet(models.QuerySet):
     def members(self) -> "CoopQuerySet":
         return self.filter(status=Coop.Status.MEMBER)
 
+    def public(self) -> "CoopQuerySet":
+        """Everyone but applicants: what a visitor may learn exists."""
+        return self.exclude(status=Coop.Status.APPLICANT)
+
     def listed(self, *, include_all: bool = False) -> "CoopQuerySet":
-        """What the public directory shows: members, or everyone but applicants on request."""
-        if include_all:
-            return self.exclude(status=Coop.Status.APPLICANT)
-        return self.members()
+        """What the public directory shows: members, or everyone public on request."""
+        return self.filter(status__in=Coop.listed_statuses(include_all=include_all))
 
     def in_size_band(self, band: str) -> "CoopQuerySet":
         low, high = SIZE_BANDS[band][1:]
@@ -301,6 +303,12 @@ class Coop(models.Model):
             if self.workers >= low and (high is None or self.workers <= high):
                 return key
         return ""
+
+    @classmethod
+    def listed_statuses(cls, *, include_all: bool = False) -> list[str]:
+        if include_all:
+            return [cls.Status.MEMBER, cls.Status.FORMER, cls.Status.OBSERVED]
+        return [cls.Status.MEMBER]
 
     def is_visible_to(self, user) -> bool:
         """Applicants are not public yet: only coordinators and their own members see them."""

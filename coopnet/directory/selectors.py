@@ -7,10 +7,15 @@ means the same thing everywhere.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.functional import cached_property
 
 from coopnet.directory.models import SIZE_BANDS, Coop, Service, Technology, facet_token
-from coopnet.lib.search import search_coops
+from coopnet.lib.search import index_count, index_ranked_ids, query_words, search_coops
+
+
+MAX_FILTER_TERMS = 20
 
 
 @dataclass
@@ -35,15 +40,17 @@ class CoopFilters:
         def many(name: str) -> list[str]:
             getter = getattr(data, "getlist", None)
             values = getter(name) if getter else ([data[name]] if data.get(name) else [])
-            return [v.strip() for v in values if v and v.strip()]
+            # A cap: each term is a subquery, and no person ticks more than a few.
+            return [v.strip() for v in values if v and v.strip()][:MAX_FILTER_TERMS]
 
         size = one("size")
+        country = one("country").upper()
         return cls(
             q=one("q")[:200],
             services=many("service"),
             technologies=many("technology"),
             sector=one("sector"),
-            country=one("country").upper()[:2],
+            country=country if len(country) == 2 and country.isalpha() else "",
             region=one("region"),
             size=size if size in SIZE_BANDS else "",
             availability=one("availability"),
@@ -56,11 +63,7 @@ class CoopFilters:
 
     def facet_words(self) -> list[list[str]]:
         """The filters on Coop's own columns as full-text index words (see `facet_token`)."""
-        statuses = (
-            [Coop.Status.MEMBER, Coop.Status.FORMER, Coop.Status.OBSERVED]
-            if self.include_all
-            else [Coop.Status.MEMBER]
-        )
+        statuses = Coop.listed_statuses(include_all=self.include_all)
         facets = [[facet_token("status", status) for status in statuses]]
         if self.country:
             facets.append([facet_token("country", self.country)])
@@ -152,14 +155,40 @@ class CoopPaginator(Paginator):
     """Pages of `coop_list` results, loading full rows only for the page shown.
 
     Ranking sorts every match; sorting just ids (a "deferred join") keeps that sort small,
-    then the page's co-ops are fetched by id with their card data, in rank order. Query count
-    is fixed: count, ids, rows, and one per prefetched relation.
+    then the page's co-ops are fetched by id with their card data, in rank order. Given the
+    `filters`, a search whose every filter is a facet word is counted and ranked inside the
+    SQLite index alone, without reading a row per match. Query count is fixed: count, ids,
+    rows, and one per prefetched relation.
     """
+
+    def __init__(self, object_list, per_page, *, filters: CoopFilters | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.index_only = (
+            filters is not None
+            and bool(query_words(filters.q))
+            and not (filters.services or filters.technologies or filters.sector or filters.region)
+            and connection.vendor == "sqlite"
+        )
+        self.filters = filters
+
+    @cached_property
+    def count(self) -> int:
+        if self.index_only:
+            return index_count(self.filters.q, self.filters.facet_words())
+        return super().count
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("id", flat=True)[bottom:top])
+        if self.index_only:
+            facets = self.filters.facet_words()
+            ids = (
+                index_ranked_ids(self.filters.q, facets, bottom, top - bottom)
+                if top > bottom
+                else []
+            )
+        else:
+            ids = list(self.object_list.values_list("id", flat=True)[bottom:top])
         rows = with_card_data(Coop.objects.filter(id__in=ids)).in_bulk(ids) if ids else {}
         return self._get_page([rows[i] for i in ids if i in rows], number, self)

@@ -32,8 +32,10 @@ def case_study_coops_changed(sender, instance, action, reverse, pk_set, **kwargs
 @receiver(post_save, sender=Service)
 @receiver(post_save, sender=Technology)
 @receiver(post_save, sender=Client)
+@receiver(post_save, sender=CaseStudy)
 def term_renamed(sender, instance, created, **kwargs):
     if created:
         return
-    for coop in instance.coops.all():
+    coops = instance.coops.prefetch_related("services", "technologies", "clients", "case_studies")
+    for coop in coops:
         coop.refresh_search_tags()

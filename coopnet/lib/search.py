@@ -120,7 +120,7 @@ def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None =
             where=[f"{FTS_TABLE}.rowid = directory_coop.id", f"{FTS_TABLE} MATCH %s"],
             params=[match],
             select={"search_rank": f"-bm25({FTS_TABLE}, {weights})"},
-        ).order_by("-search_rank", "name")
+        ).order_by("-search_rank", "id")
     if vendor == "postgresql":
         tsquery = "to_tsquery('english'::regconfig, %s)"
         pg_query = _pg_query(words)
@@ -136,6 +136,34 @@ def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None =
             .order_by(F("search_rank").desc(), "name")
         )
     raise NotImplementedError(f"no full-text search for {vendor}")
+
+
+def index_count(text: str, facets: list[list[str]]) -> int | None:
+    """How many co-ops match, counted inside the SQLite index alone; None elsewhere.
+
+    Exact only when `facets` express every filter of the search (see CoopPaginator).
+    """
+    words = query_words(text)
+    if connection.vendor != "sqlite" or not words:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            [_fts5_query(words, facets)],
+        )
+        return cursor.fetchone()[0]
+
+
+def index_ranked_ids(text: str, facets: list[list[str]], offset: int, limit: int) -> list[int]:
+    """Ids of one page of matches, best first, ranked inside the SQLite index alone."""
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            f" ORDER BY bm25({FTS_TABLE}, {weights}), rowid LIMIT %s OFFSET %s",
+            [_fts5_query(query_words(text), facets), limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def install_schema(

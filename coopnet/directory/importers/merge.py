@@ -331,19 +331,12 @@ def _coop_value(coop: Coop, name: str) -> Any:
 
 
 def _edited_since(coop: Coop, name: str, source_row: CoopSource | None) -> bool:
-    """Did the co-op edit this field itself since this source last wrote to it?"""
-    edited = (coop.self_edited_fields or {}).get(name)
-    if not edited:
-        return False
-    if source_row is None:
-        return True  # a source new to this co-op never overrides the co-op's own word
-    try:
-        edited_at = datetime.datetime.fromisoformat(edited)
-    except ValueError:
-        return True
-    if timezone.is_naive(edited_at):
-        edited_at = timezone.make_aware(edited_at, datetime.UTC)
-    return edited_at > source_row.last_imported_at
+    """Did the co-op edit this field itself? Then its own word stands against every import.
+
+    (A source's `last_imported_at` moves whenever any of its fields changes, even one kept
+    here, so it cannot tell when this field was last written: the edit always wins.)
+    """
+    return name in (coop.self_edited_fields or {})
 
 
 def _sectors_module():

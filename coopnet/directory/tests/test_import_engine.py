@@ -566,3 +566,20 @@ def test_it_fills_a_date_and_its_precision_together(db):
 
     coop = Coop.objects.get(name="Pairwise Co-op")
     assert (coop.founded_on, coop.founded_precision) == (datetime.date(2011, 7, 7), "day")
+
+
+def test_it_keeps_a_self_edited_field_however_often_the_source_changes(db, member, coop):
+    from coopnet.directory.importers.merge import directory_import
+    from coopnet.directory.importers.records import CoopRecord, ParsedSource
+
+    def run(description: str, phone: str) -> None:
+        record = CoopRecord(
+            source="s", source_id="1", name=coop.name, description=description, phone=phone
+        )
+        directory_import(parsed=ParsedSource(records=[record.set_present()]), format_name="s")
+
+    run("Source v1", "111")
+    coop_update(actor=member, coop=Coop.objects.get(pk=coop.pk), data={"description": "Ours"})
+    run("Source v1", "222")  # another field changes at the source
+    run("Source v2", "222")  # then the edited field itself
+    assert Coop.objects.get(pk=coop.pk).description == "Ours"

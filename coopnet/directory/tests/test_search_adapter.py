@@ -60,3 +60,35 @@ def test_it_applies_filters_inside_the_index_and_follows_their_changes(db):
     Coop.objects.filter(pk=coop.pk).update(status="former")
     assert found() == []
     assert found(include_all=True) == [coop]
+
+
+def test_it_pages_a_search_the_same_inside_the_index_as_through_the_rows(db):
+    from coopnet.directory.selectors import CoopFilters, CoopPaginator, coop_list
+
+    for i in range(7):
+        Coop.objects.create(
+            name=f"Web Co-op {i}",
+            slug=f"w{i}",
+            description="web " * (i + 1),
+            status="member" if i != 3 else "former",
+            country="GB" if i % 2 else "DE",
+        )
+    filters = CoopFilters(q="web", country="GB")
+    fast = CoopPaginator(coop_list(filters), 2, filters=filters)
+    slow = CoopPaginator(coop_list(filters), 2)
+    assert fast.index_only and not slow.index_only
+    assert fast.count == slow.count == 2  # w1 and w5: w3 is a former member
+    assert [c.slug for c in fast.page(1)] == [c.slug for c in slow.page(1)] == ["w5", "w1"]
+    stop_words_only = CoopFilters(q="the and")
+    assert not CoopPaginator(coop_list(stop_words_only), 2, filters=stop_words_only).index_only
+
+
+def test_it_finds_a_coop_by_its_renamed_case_study(db):
+    from coopnet.directory.models import CaseStudy
+
+    coop = Coop.objects.create(name="Quiet Co-op", slug="qc", status="member")
+    study = CaseStudy.objects.create(title="Old portal", slug="s")
+    study.coops.add(coop)
+    study.title = "Zanzibarquux portal"
+    study.save()
+    assert list(search_coops(Coop.objects.all(), "zanzibarquux")) == [coop]

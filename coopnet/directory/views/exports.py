@@ -7,7 +7,7 @@ The JSON and CSV exports take the same GET filters as the directory page (`?q=`,
 import csv
 import re
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
@@ -52,6 +52,7 @@ def directory_csv(request: HttpRequest) -> HttpResponse:
 def coop_murmurations(request: HttpRequest, slug: str) -> JsonResponse:
     from coopnet.directory.federation import coop_murmurations_profile
 
-    # Applicants are not public yet, here as on their page.
-    coop = get_object_or_404(Coop.objects.exclude(status=Coop.Status.APPLICANT), slug=slug)
+    coop = get_object_or_404(Coop, slug=slug)
+    if not coop.is_visible_to(request.user):  # applicants are not public yet
+        raise Http404
     return JsonResponse(coop_murmurations_profile(coop), json_dumps_params={"ensure_ascii": False})

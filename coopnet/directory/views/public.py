@@ -38,8 +38,8 @@ AVAILABILITY_CHOICES = [
 ]
 
 
-def _paginate(request: HttpRequest, qs: QuerySet) -> Page:
-    paginator = CoopPaginator(qs, NetworkSettings.load().directory_page_size or 20)
+def _paginate(request: HttpRequest, qs: QuerySet, filters: CoopFilters | None = None) -> Page:
+    paginator = CoopPaginator(qs, NetworkSettings.load().directory_page_size or 20, filters=filters)
     page = paginator.get_page(request.GET.get("page"))
     # Templates cannot pass the current number to get_elided_page_range themselves.
     page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
@@ -103,7 +103,7 @@ def _active_filters(filters: CoopFilters, names: dict[str, dict[str, str]]) -> l
 
 def coop_list(request: HttpRequest) -> HttpResponse:
     filters = CoopFilters.from_querydict(request.GET)
-    page = _paginate(request, selectors.coop_list(filters))
+    page = _paginate(request, selectors.coop_list(filters), filters)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     facets = facet_counts(filters)
@@ -165,7 +165,9 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch(
                 "case_studies",
                 queryset=CaseStudy.objects.select_related("client").prefetch_related(
-                    Prefetch("coops", queryset=Coop.objects.only("id", "name", "slug", "status"))
+                    Prefetch(
+                        "coops", queryset=Coop.objects.public().only("id", "name", "slug", "status")
+                    )
                 ),
             ),
             "sources",
