@@ -1,71 +1,135 @@
 """Coordinators' admin for people, memberships, invitations and API tokens.
 
-Changes to memberships made here are audited like those made on the team pages. Invitations and
-tokens are made only by the services (so that the raw token is mailed or shown once): here they
-are read, and revoked.
+Changes to people are audited ("account.admin_<verb>", never with the password hash). Changes to
+memberships go through the same services as the team pages, so the admin keeps their rules (one
+delegate per co-op, a co-op with members keeps a profile admin); only a new membership is created
+here, audited. Invitations and tokens are made only by the services (so that the raw token is
+mailed or shown once): here they are read, and revoked.
 """
-
-from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coopnet.accounts import services
 from coopnet.accounts.models import ApiToken, Invitation, Membership, User
-from coopnet.audit.services import audit_record, diff_fields
+from coopnet.audit.admin import AuditedAdminMixin
+from coopnet.audit.services import audit_record
 
 ADMIN_NOTE = "Changed in the admin."
+ROLES = ("is_delegate", "is_profile_admin")
 
 
-def _membership_state(membership: Membership) -> dict[str, Any]:
-    return {
-        "user": membership.user.get_username(),
-        "coop": membership.coop.slug,
-        "is_delegate": membership.is_delegate,
-        "is_profile_admin": membership.is_profile_admin,
-    }
-
-
-def _saved_state(membership: Membership) -> dict[str, Any] | None:
-    if membership.pk is None:
-        return None
-    saved = Membership.objects.select_related("user", "coop").filter(pk=membership.pk).first()
-    return _membership_state(saved) if saved else None
-
-
-def save_membership_audited(actor: User, membership: Membership) -> None:
-    before = _saved_state(membership)
+def membership_create_audited(actor: User, membership: Membership) -> None:
+    """Save a new membership made in the admin, with a "membership.create" audit row."""
     membership.save()
-    after = _membership_state(membership)
-    if before is None:
-        audit_record(
-            actor=actor,
-            action="membership.create",
-            target=membership,
-            changes={field: (None, value) for field, value in after.items()},
-            note=ADMIN_NOTE,
-        )
-    elif changes := diff_fields(before, after):
-        audit_record(
-            actor=actor,
-            action="membership.roles",
-            target=membership,
-            changes=changes,
-            note=ADMIN_NOTE,
-        )
-
-
-def delete_membership_audited(actor: User, membership: Membership) -> None:
     audit_record(
         actor=actor,
-        action="membership.remove",
+        action="membership.create",
         target=membership,
-        changes={field: (value, None) for field, value in _membership_state(membership).items()},
+        changes={
+            "user": (None, membership.user.get_username()),
+            "coop": (None, membership.coop.slug),
+            **{role: (None, getattr(membership, role)) for role in ROLES},
+        },
         note=ADMIN_NOTE,
     )
-    membership.delete()
+
+
+def _refusal(request, membership: Membership, error: Exception) -> None:
+    reasons = getattr(error, "messages", None) or [str(error)]
+    messages.error(
+        request,
+        gettext("%(membership)s was not changed: %(reason)s")
+        % {"membership": membership, "reason": " ".join(reasons)},
+    )
+
+
+def _set_roles(request, membership: Membership, roles: dict[str, bool]) -> bool:
+    try:
+        services.membership_set_roles(actor=request.user, membership=membership, **roles)
+    except (PermissionDenied, ValidationError) as error:
+        _refusal(request, membership, error)
+        return False
+    return True
+
+
+def _remove(request, membership: Membership) -> bool:
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except (PermissionDenied, ValidationError) as error:
+        _refusal(request, membership, error)
+        return False
+    return True
+
+
+def membership_formset_save(request, formset) -> None:
+    """Save an inline of memberships (on a person's or a co-op's page) through the services.
+
+    New memberships are created here, then given the delegate role through the service, which
+    moves it from the co-op's previous delegate. Role changes go through `membership_set_roles`,
+    every role given before any is taken away, so that moving a role between two people in one
+    save works; removals go through `membership_remove`, last. A refused change is not saved:
+    it is shown as an error message, and left out of the admin's history message.
+    """
+    formset.save(commit=False)
+    wanted_roles: list[tuple[Membership, dict[str, bool]]] = []
+    for membership in formset.new_objects:
+        wants_delegate = membership.is_delegate
+        # Created without the role: the service moves it from the previous delegate.
+        membership.is_delegate = False
+        membership_create_audited(request.user, membership)
+        if wants_delegate:
+            wanted_roles.append((membership, {"is_delegate": True}))
+
+    refused: set[int] = set()
+    for membership, changed in formset.changed_objects:
+        if {"user", "coop"} & set(changed):
+            # As on the membership's own page: someone moves by being removed and added again.
+            _refusal(
+                request,
+                membership,
+                ValidationError(gettext("remove the membership and add a new one instead.")),
+            )
+            refused.add(membership.pk)
+            continue
+        wanted_roles.append(
+            (membership, {role: getattr(membership, role) for role in ROLES if role in changed})
+        )
+    for granting in (True, False):
+        for membership, roles in wanted_roles:
+            step = {role: value for role, value in roles.items() if value is granting}
+            if step and membership.pk not in refused and not _set_roles(request, membership, step):
+                refused.add(membership.pk)
+    removed = [membership for membership in formset.deleted_objects if _remove(request, membership)]
+
+    # What the admin's own history message lists.
+    formset.changed_objects = [
+        (membership, changed)
+        for membership, changed in formset.changed_objects
+        if membership.pk not in refused
+    ]
+    formset.deleted_objects = removed
+    formset.save_m2m()
+
+
+def _memberships_removed_with(actor: User, user: User) -> None:
+    """Audit the memberships that deleting `user` takes with it, as "membership.remove"."""
+    for membership in user.memberships.select_related("coop"):
+        audit_record(
+            actor=actor,
+            action="membership.remove",
+            target=membership,
+            changes={
+                "user": (user.get_username(), None),
+                "coop": (membership.coop.slug, None),
+                **{role: (getattr(membership, role), None) for role in ROLES},
+            },
+            note="The account was deleted in the admin.",
+        )
 
 
 class MembershipInline(admin.TabularInline):
@@ -77,7 +141,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    """Django's people admin, audited. Its permissions stay Django's: only superusers, or staff
+    given them, change people, since the page can make someone a coordinator or a superuser."""
+
     list_display = ["username", "email", "display_name", "is_staff", "is_active", "last_login"]
     search_fields = ["username", "email", "display_name", "first_name", "last_name"]
     fieldsets = (
@@ -114,15 +181,28 @@ class UserAdmin(DjangoUserAdmin):
         # The add page stays Django's short one; memberships come on the next page.
         return self.inlines if obj else []
 
+    def audit_action(self, verb: str) -> str:
+        return f"account.admin_{verb}"
+
+    def audited_fields(self, form) -> list[str]:
+        # The hash never goes into the log, even as a before-and-after pair.
+        return [name for name in super().audited_fields(form) if name != "password"]
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
-        memberships = formset.save(commit=False)
-        for membership in formset.deleted_objects:
-            delete_membership_audited(request.user, membership)
-        for membership in memberships:
-            save_membership_audited(request.user, membership)
-        formset.save_m2m()
+        membership_formset_save(request, formset)
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            _memberships_removed_with(request.user, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for user in queryset:
+                _memberships_removed_with(request.user, user)
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Membership)
@@ -138,14 +218,26 @@ class MembershipAdmin(admin.ModelAdmin):
         return ["user", "coop", "created_at"] if obj else ["created_at"]
 
     def save_model(self, request, obj, form, change):
-        save_membership_audited(request.user, obj)
+        # Through the services, as on the team pages; a refused change is shown, not saved.
+        if not change:
+            wants_delegate = obj.is_delegate
+            obj.is_delegate = False
+            membership_create_audited(request.user, obj)
+            if wants_delegate:
+                _set_roles(request, obj, {"is_delegate": True})
+            return
+        roles = {role: getattr(obj, role) for role in ROLES if role in form.changed_data}
+        for granting in (True, False):
+            step = {role: value for role, value in roles.items() if value is granting}
+            if step and not _set_roles(request, obj, step):
+                return
 
     def delete_model(self, request, obj):
-        delete_membership_audited(request.user, obj)
+        _remove(request, obj)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user", "coop"):
-            delete_membership_audited(request.user, membership)
+            _remove(request, membership)
 
 
 @admin.register(Invitation)

@@ -1,15 +1,21 @@
-"""Counting failed sign-ins, per account and per client address, in the shared cache.
+"""Counting failed sign-ins, and mail that people trigger, in the shared cache.
 
-After `settings.LOGIN_MAX_FAILURES` failures for one account or from one address, each within
+After `settings.LOGIN_MAX_FAILURES` failures for one account, or
+`settings.LOGIN_MAX_FAILURES_PER_ADDRESS` from one address (higher: an office or a café shares
+one address, and five typos by five people must not lock everyone there out), each within
 `settings.LOGIN_LOCKOUT_MINUTES` of the one before, every further attempt is refused, even with
 the right password, until that many minutes have passed since the last failure. Refused attempts
 are not counted, so a lockout always ends on time.
+
+`rate_limit_reached` and `rate_limit_record` count other uses (invitations and password-reset
+mails sent) in fixed windows.
 
 The counters live in the cache (a database table by default) so that every web process sees the
 same numbers; losing them only shortens a lockout.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,8 +71,11 @@ def _keys(*, identifier: str, ip: str) -> list[str]:
 
 def login_is_locked(*, identifier: str, ip: str) -> bool:
     """True when the account or the address has used up its failed attempts."""
-    counts = cache.get_many(_keys(identifier=identifier, ip=ip))
-    return any(count >= settings.LOGIN_MAX_FAILURES for count in counts.values())
+    account_key, ip_key = _account_key(identifier), _ip_key(ip)
+    counts = cache.get_many([key for key in (account_key, ip_key) if key])
+    return counts.get(account_key, 0) >= settings.LOGIN_MAX_FAILURES or (
+        ip_key is not None and counts.get(ip_key, 0) >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS
+    )
 
 
 def login_failure_record(*, identifier: str, ip: str) -> None:
@@ -86,3 +95,29 @@ def login_failure_record(*, identifier: str, ip: str) -> None:
 def login_failures_clear(*, identifier: str) -> None:
     """A successful sign-in forgives the account's earlier failures (not the address's)."""
     cache.delete(_account_key(identifier))
+
+
+def _window_key(*, scope: str, subject: str, window_seconds: int) -> str:
+    # Fixed windows: the count starts again at each window's start, whatever was sent before.
+    window = int(time.time() // window_seconds)
+    digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()
+    return f"ratelimit:{scope}:{digest}:{window}"
+
+
+def rate_limit_reached(*, scope: str, subject: str, limit: int, window_seconds: int) -> bool:
+    """True when `subject` (a user id, an address) has used `scope` `limit` times this window."""
+    key = _window_key(scope=scope, subject=subject, window_seconds=window_seconds)
+    return cache.get(key, 0) >= limit
+
+
+def rate_limit_record(*, scope: str, subject: str, limit: int, window_seconds: int) -> None:
+    """Count one use of `scope` by `subject` in the current window (`limit` is not needed here;
+    it is accepted so that callers pass the same arguments to both functions)."""
+    key = _window_key(scope=scope, subject=subject, window_seconds=window_seconds)
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        cache.incr(key)
+    except ValueError:  # the entry expired between add() and incr()
+        cache.add(key, 1, timeout=window_seconds)
+    # The database cache's incr() rewrites the entry with the default timeout.
+    cache.touch(key, timeout=window_seconds)

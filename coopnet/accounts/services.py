@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopnet.accounts import ratelimit
 from coopnet.accounts.models import ApiToken, Invitation, Membership, User, hash_token, new_token
 from coopnet.accounts.tasks import send_invitation_email
 from coopnet.audit.models import AuditEvent
@@ -38,8 +39,9 @@ def _active(user: Any) -> bool:
 
 
 def can_view_team(user: Any, coop: Coop) -> bool:
-    """A co-op's worker-owners and the coordinators see its team and pending invitations."""
-    return _active(user) and (user.is_coordinator or user.memberships.filter(coop=coop).exists())
+    """A co-op's worker-owners and the coordinators see its team and pending invitations: the
+    people who may edit it (`User.can_edit_coop`)."""
+    return _active(user) and user.can_edit_coop(coop)
 
 
 def can_invite(user: Any, coop: Coop) -> bool:
@@ -95,7 +97,8 @@ def invitation_create(
     not invited. An earlier pending invitation of the same address to the same co-op is withdrawn.
     Only the token's hash is stored; the raw token is returned, once. The invitation expires after
     `NetworkSettings.invitation_days`. The mail is queued in the same transaction, so it goes out
-    only if the invitation was saved. Audited as "membership.invite".
+    only if the invitation was saved. One person sends at most `settings.INVITATION_MAX_PER_HOUR`
+    invitations an hour (each one mails someone who never asked). Audited as "membership.invite".
     """
     if not can_invite(actor, coop):
         raise PermissionDenied(_("You can invite people only to your own co-op."))
@@ -111,6 +114,20 @@ def invitation_create(
     if coop.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError(
             {"email": _("%(email)s already belongs to %(coop)s.") % {"email": email, "coop": coop}}
+        )
+    invitation_limit = {
+        "scope": "invitation",
+        "subject": str(actor.pk),
+        "limit": settings.INVITATION_MAX_PER_HOUR,
+        "window_seconds": 3600,
+    }
+    if ratelimit.rate_limit_reached(**invitation_limit):
+        raise ValidationError(
+            _(
+                "You have sent %(count)d invitations in the last hour, as many as anyone may: "
+                "try again in an hour."
+            )
+            % {"count": settings.INVITATION_MAX_PER_HOUR}
         )
 
     now = timezone.now()
@@ -152,6 +169,9 @@ def invitation_create(
     send_invitation_email.enqueue(
         invitation_id=invitation.pk, accept_url=invitation_accept_url(raw)
     )
+    # Counted in the same transaction (the cache is a database table): refused or failed
+    # invitations use up nothing.
+    ratelimit.rate_limit_record(**invitation_limit)
     return invitation, raw
 
 

@@ -60,8 +60,14 @@ def _model_field_names(obj: models.Model, names) -> list[str]:
     return [name for name in names if name in concrete]
 
 
-class AuditedModelAdmin(CoordinatorModelAdmin):
-    """Every add, change and delete made here writes an audit row `<model>.admin_<verb>`."""
+class AuditedAdminMixin:
+    """Every add, change and delete made here writes an audit row `<model>.admin_<verb>`.
+
+    Only the auditing: for a model whose permissions stay Django's (people, where handing every
+    coordinator the superuser switch would be an escalation). Put it before the ModelAdmin class.
+    """
+
+    model: type[models.Model]
 
     def audit_action(self, verb: str) -> str:
         return f"{self.model._meta.model_name}.admin_{verb}"
@@ -104,6 +110,10 @@ class AuditedModelAdmin(CoordinatorModelAdmin):
         for obj in queryset:
             audit_record(actor=request.user, action=self.audit_action("delete"), target=obj)
         super().delete_queryset(request, queryset)
+
+
+class AuditedModelAdmin(AuditedAdminMixin, CoordinatorModelAdmin):
+    """Coordinators manage this model, and every add, change and delete is audited."""
 
 
 @admin.register(AuditEvent)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from coopnet.accounts.admin import delete_membership_audited, save_membership_audited
+from coopnet.accounts.admin import membership_formset_save
 from coopnet.accounts.models import Membership
 from coopnet.audit.admin import AuditedModelAdmin, CoordinatorModelAdmin
 from coopnet.directory.forms import country_choices, currency_choices
@@ -216,13 +216,8 @@ class CoopAdmin(AuditedModelAdmin):
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
-        # Memberships are audited the same way as in the people admin (coopnet.accounts.admin).
-        memberships = formset.save(commit=False)
-        for membership in formset.deleted_objects:
-            delete_membership_audited(request.user, membership)
-        for membership in memberships:
-            save_membership_audited(request.user, membership)
-        formset.save_m2m()
+        # Through the membership services, as in the people admin (coopnet.accounts.admin).
+        membership_formset_save(request, formset)
 
 
 @admin.register(CoopSource)

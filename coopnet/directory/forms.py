@@ -2,8 +2,9 @@
 
 Every model field here is rendered with a hidden copy of the value the page was built with
 (`show_hidden_initial`), so `changed_data` lists only what the person really changed on the
-page. A stale page, or the availability form saved separately at the top, never writes old
-values back over newer ones, and the audit row names exactly the fields that were edited.
+page. A stale page never writes old values back over newer ones, and the audit row names
+exactly the fields that were edited. Availability is edited only in its own small form at the
+top of the page (`CoopAvailabilityForm`); the profile form does not carry those fields at all.
 """
 
 import datetime
@@ -18,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coopnet.directory.models import Client, Coop, Service, Technology
@@ -127,7 +129,11 @@ def availability_errors(form: forms.Form, cleaned: dict[str, Any]) -> None:
 
 
 def tidy_choices(form: forms.BaseForm) -> None:
-    """Every drop-down offers its empty choice the same way: “— not stated —”, not “---------”."""
+    """Drop-downs read like the public pages: “Fully booked”, not “fully booked”.
+
+    The model's choice labels stay lower case (they are used inside sentences); the empty choice
+    reads “— not stated —” everywhere, not “---------”.
+    """
     for field in form.fields.values():
         if isinstance(field, forms.ModelMultipleChoiceField):
             continue
@@ -136,7 +142,7 @@ def tidy_choices(form: forms.BaseForm) -> None:
                 field.empty_label = NOT_STATED
         elif isinstance(field, forms.ChoiceField):
             field.choices = [
-                (value, NOT_STATED if value in ("", None) else label)
+                (value, NOT_STATED if value in ("", None) else capfirst(label))
                 for value, label in field.choices
             ]
 
@@ -204,14 +210,12 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
         model = Coop
         fields = (
             [name for _legend, names in PROFILE_FIELDSETS for name in names]
-            + AVAILABILITY_FORM_FIELDS
             + TERM_FIELDS
             + ["logo"]
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),
             "founded_on": _date_widget(),
-            "booked_until": _date_widget(),
             "services": forms.CheckboxSelectMultiple,
             "technologies": forms.CheckboxSelectMultiple,
             "clients": forms.CheckboxSelectMultiple,
@@ -227,10 +231,9 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
                 "with a dash at the start of each line. Say what you do and for whom."
             ),
             "founded_on": _(
-                "If you know only the year, choose 1 January of that year and the precision “year”."
+                "If you know only the year, choose 1 January of that year and the precision “Year”."
             ),
             "workers": _("Everyone who works there, members or not."),
-            "spare_capacity_days": _("Person-days a month you could take on now."),
             "day_rate_min": _("Per person and day, in the currency below."),
         }
 
@@ -278,9 +281,6 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
 
     def social_fields(self) -> list[forms.BoundField]:
         return [self[f"social_{kind}"] for kind in SOCIAL_KINDS]
-
-    def availability_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in AVAILABILITY_FORM_FIELDS]
 
     def term_fields(self) -> list[dict[str, Any]]:
         """Each taxonomy field with its grouped checkboxes and its hidden initial values."""
@@ -358,7 +358,6 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
                 _("Workers include the worker-owners, so there must be at least %(owners)s.")
                 % {"owners": owners},
             )
-        availability_errors(self, cleaned)
         return cleaned
 
     # --- what the service gets ------------------------------------------------------------

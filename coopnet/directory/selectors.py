@@ -14,7 +14,6 @@ from django.utils.functional import cached_property
 from coopnet.directory.models import SIZE_BANDS, Coop, Service, Technology, facet_token
 from coopnet.lib.search import index_count, index_ranked_ids, query_words, search_coops
 
-
 MAX_FILTER_TERMS = 20
 
 

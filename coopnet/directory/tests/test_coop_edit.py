@@ -89,6 +89,9 @@ def test_it_shows_the_form_to_a_worker_owner_without_the_coordinator_section(cli
     assert 'name="name"' in page and 'value="Hedgerow Digital"' in page
     assert 'name="status"' not in page
     assert "Update availability" in page
+    # Availability is asked once, in the small form at the top, not again in the profile form.
+    assert page.count('name="avail-availability"') == 1
+    assert 'name="availability"' not in page and 'name="booked_until"' not in page
     assert 'enctype="multipart/form-data"' in page
     assert "csrfmiddlewaretoken" in page
 
@@ -304,16 +307,6 @@ def field_errors(response, field: str) -> list[str]:
             "founded_on",
             "The founding date cannot be in the future.",
         ),
-        (
-            {"availability": "booked", "booked_until": ""},
-            "booked_until",
-            "Say until when you are fully booked, so clients know when to ask.",
-        ),
-        (
-            {"availability": "booked", "booked_until": "2000-01-01"},
-            "booked_until",
-            "This date has passed. Choose a date in the future, or change your availability.",
-        ),
         ({"languages": "English, Klingonese"}, "languages", "We do not know the language"),
         ({"name": ""}, "name", "This field is required."),
     ],
@@ -340,7 +333,8 @@ def test_it_accepts_fully_booked_with_a_date_ahead(client, coop, member):
     client.force_login(member)
     until = timezone.localdate() + datetime.timedelta(days=30)
     response = client.post(
-        edit_url(coop), page_data(coop, availability="booked", booked_until=until.isoformat())
+        edit_url(coop),
+        availability_data(coop, availability="booked", booked_until=until.isoformat()),
     )
     assert response.status_code == 302
     coop.refresh_from_db()
@@ -441,9 +435,9 @@ def test_it_swaps_only_the_availability_fragment_with_htmx(client, coop, member)
     assert "<html" not in page
     assert 'id="availability-update"' in page
     assert "Your availability is updated." in page
-    # The same fields lower on the page are refreshed out of band, with the new value.
-    assert 'hx-swap-oob="true"' in page
+    # The small form comes back with the new value; the profile form has no such fields.
     assert '<option value="limited" selected>' in page
+    assert "hx-swap-oob" not in page
     coop.refresh_from_db()
     assert coop.availability == Coop.Availability.LIMITED
 

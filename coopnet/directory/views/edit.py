@@ -119,8 +119,6 @@ def _update_availability(request: HttpRequest, coop: Coop) -> HttpResponse:
                 "coop": coop,
                 "availability_form": form,
                 "availability_saved": saved,
-                # The same fields in the big form below are refreshed too (out of band).
-                "profile_form": CoopProfileForm(instance=copy.copy(coop)) if saved else None,
             },
         )
     profile_form = CoopProfileForm(instance=copy.copy(coop))
