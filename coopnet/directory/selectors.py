@@ -4,7 +4,7 @@ The directory page, its exports, the API and the benchmark all call `coop_list`,
 means the same thing everywhere.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -28,6 +28,7 @@ class CoopFilters:
     size: str = ""  # a key of SIZE_BANDS
     availability: str = ""  # a Coop.Availability value, or "available" for open or limited
     include_all: bool = False  # former and observed co-ops too
+    any_word: bool = False  # a co-op matching some of the query's words is enough
 
     @classmethod
     def from_querydict(cls, data) -> "CoopFilters":
@@ -112,8 +113,19 @@ def coop_list(filters: CoopFilters, *, base: QuerySet | None = None) -> QuerySet
     elif filters.availability in Coop.Availability.values and filters.availability:
         qs = qs.filter(availability=filters.availability)
     if filters.is_search:
-        return search_coops(qs, filters.q, filters.facet_words())
+        return search_coops(qs, filters.q, filters.facet_words(), any_word=filters.any_word)
     return qs.order_by("name")
+
+
+def relaxed_when_nothing_matches(filters: CoopFilters) -> CoopFilters:
+    """The filters to show: a search of several words that no co-op matches in full falls
+    back to co-ops matching any of the words (best first), so a client's phrasing never
+    leaves them with nothing. The page, its exports and the API use this one rule."""
+    if filters.any_word or len(query_words(filters.q)) < 2:
+        return filters
+    if CoopPaginator(coop_list(filters), 1, filters=filters).count:
+        return filters
+    return replace(filters, any_word=True)
 
 
 def with_card_data(qs: QuerySet) -> QuerySet:
@@ -173,7 +185,7 @@ class CoopPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if self.index_only:
-            return index_count(self.filters.q, self.filters.facet_words())
+            return index_count(self.filters.q, self.filters.facet_words(), self.filters.any_word)
         return super().count
 
     def page(self, number):
@@ -183,7 +195,9 @@ class CoopPaginator(Paginator):
         if self.index_only:
             facets = self.filters.facet_words()
             ids = (
-                index_ranked_ids(self.filters.q, facets, bottom, top - bottom)
+                index_ranked_ids(
+                    self.filters.q, facets, bottom, top - bottom, self.filters.any_word
+                )
                 if top > bottom
                 else []
             )

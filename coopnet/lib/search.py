@@ -82,11 +82,12 @@ def query_words(text: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS][:12]
 
 
-def _fts5_query(words: list[str], facets: list[list[str]]) -> str:
-    # Every word must match (AND); the last one also as a prefix, so "drup" finds Drupal
-    # as the visitor types. Quoting makes each word a plain term, never FTS5 syntax.
-    terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-    query = " AND ".join(terms)
+def _fts5_query(words: list[str], facets: list[list[str]], any_word: bool = False) -> str:
+    # Every word is a prefix, so "web" finds websites and "drup" finds Drupal as the visitor
+    # types; quoting makes each word a plain term, never FTS5 syntax. All words must match,
+    # or with `any_word` at least one (bm25 still ranks co-ops matching more words higher).
+    terms = [f'"{w}"*' for w in words]
+    query = "(" + (" OR " if any_word else " AND ").join(terms) + ")"
     # Each facet is a set of alternatives (status member, or member/former/observed...);
     # all facets must hold. Facet words are letters and digits only (facet_token).
     for alternatives in facets:
@@ -95,11 +96,17 @@ def _fts5_query(words: list[str], facets: list[list[str]]) -> str:
     return query
 
 
-def _pg_query(words: list[str]) -> str:
-    return " & ".join([*(f"'{w}'" for w in words[:-1]), f"'{words[-1]}':*"])
+def _pg_query(words: list[str], any_word: bool = False) -> str:
+    return (" | " if any_word else " & ").join(f"'{w}':*" for w in words)
 
 
-def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None = None) -> QuerySet:
+def search_coops(
+    queryset: QuerySet,
+    text: str,
+    facets: list[list[str]] | None = None,
+    *,
+    any_word: bool = False,
+) -> QuerySet:
     """Filter `queryset` to co-ops matching `text`, best first, annotated with `search_rank`.
 
     `facets` repeats filters the queryset already applies, as index words (each a list of
@@ -113,7 +120,7 @@ def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None =
     vendor = connection.vendor
     if vendor == "sqlite":
         # Join the FTS table (it drives the plan) and rank with bm25, lower is better there.
-        match = _fts5_query(words, facets or [])
+        match = _fts5_query(words, facets or [], any_word)
         weights = ", ".join(str(w) for w in WEIGHTS)
         return queryset.extra(
             tables=[FTS_TABLE],
@@ -123,7 +130,7 @@ def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None =
         ).order_by("-search_rank", "id")
     if vendor == "postgresql":
         tsquery = "to_tsquery('english'::regconfig, %s)"
-        pg_query = _pg_query(words)
+        pg_query = _pg_query(words, any_word)
         return (
             queryset.filter(
                 RawSQL(f"{PG_VECTOR} @@ {tsquery}", [pg_query], output_field=BooleanField())
@@ -138,7 +145,7 @@ def search_coops(queryset: QuerySet, text: str, facets: list[list[str]] | None =
     raise NotImplementedError(f"no full-text search for {vendor}")
 
 
-def index_count(text: str, facets: list[list[str]]) -> int | None:
+def index_count(text: str, facets: list[list[str]], any_word: bool = False) -> int | None:
     """How many co-ops match, counted inside the SQLite index alone; None elsewhere.
 
     Exact only when `facets` express every filter of the search (see CoopPaginator).
@@ -149,19 +156,21 @@ def index_count(text: str, facets: list[list[str]]) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-            [_fts5_query(words, facets)],
+            [_fts5_query(words, facets, any_word)],
         )
         return cursor.fetchone()[0]
 
 
-def index_ranked_ids(text: str, facets: list[list[str]], offset: int, limit: int) -> list[int]:
+def index_ranked_ids(
+    text: str, facets: list[list[str]], offset: int, limit: int, any_word: bool = False
+) -> list[int]:
     """Ids of one page of matches, best first, ranked inside the SQLite index alone."""
     weights = ", ".join(str(w) for w in WEIGHTS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
             f" ORDER BY bm25({FTS_TABLE}, {weights}), rowid LIMIT %s OFFSET %s",
-            [_fts5_query(query_words(text), facets), limit, offset],
+            [_fts5_query(query_words(text), facets, any_word), limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
 

@@ -92,3 +92,22 @@ def test_it_finds_a_coop_by_its_renamed_case_study(db):
     study.title = "Zanzibarquux portal"
     study.save()
     assert list(search_coops(Coop.objects.all(), "zanzibarquux")) == [coop]
+
+
+def test_it_falls_back_to_any_word_when_no_coop_matches_every_word(client, db):
+    from coopnet.directory.selectors import CoopFilters, relaxed_when_nothing_matches
+
+    Coop.objects.create(
+        name="Leaf", slug="leaf", description="We build websites for charities", status="member"
+    )
+    Coop.objects.create(name="Root", slug="root", description="Websites and apps", status="member")
+
+    exact = relaxed_when_nothing_matches(CoopFilters(q="web charities"))
+    assert not exact.any_word  # "web" is a prefix of websites: Leaf matches every word
+    relaxed = relaxed_when_nothing_matches(CoopFilters(q="web unicorns"))
+    assert relaxed.any_word
+
+    html = client.get("/coops/", {"q": "web unicorns"}).content.decode()
+    assert "match some of them" in html and "Leaf" in html and "Root" in html
+    rows = client.get("/coops/export.json", {"q": "web unicorns"}).json()
+    assert len(rows["coops"]) == 2

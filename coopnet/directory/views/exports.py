@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from coopnet.directory.exports import CSV_COLUMNS, directory_document, directory_rows
 from coopnet.directory.models import Coop
-from coopnet.directory.selectors import CoopFilters, coop_list
+from coopnet.directory.selectors import CoopFilters, coop_list, relaxed_when_nothing_matches
 
 # A spreadsheet runs a cell that starts with one of these as a formula; a plain number or
 # telephone number ("+44 1865 403 120") is left alone.
@@ -29,7 +29,7 @@ def _spreadsheet_safe(value):
 
 @require_safe
 def directory_json(request: HttpRequest) -> JsonResponse:
-    filters = CoopFilters.from_querydict(request.GET)
+    filters = relaxed_when_nothing_matches(CoopFilters.from_querydict(request.GET))
     return JsonResponse(
         directory_document(coop_list(filters)),
         json_dumps_params={"ensure_ascii": False, "indent": 1},
@@ -38,7 +38,7 @@ def directory_json(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def directory_csv(request: HttpRequest) -> HttpResponse:
-    filters = CoopFilters.from_querydict(request.GET)
+    filters = relaxed_when_nothing_matches(CoopFilters.from_querydict(request.GET))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="coops.csv"'
     writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)

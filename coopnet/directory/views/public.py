@@ -102,7 +102,7 @@ def _active_filters(filters: CoopFilters, names: dict[str, dict[str, str]]) -> l
 
 
 def coop_list(request: HttpRequest) -> HttpResponse:
-    filters = CoopFilters.from_querydict(request.GET)
+    filters = selectors.relaxed_when_nothing_matches(CoopFilters.from_querydict(request.GET))
     page = _paginate(request, selectors.coop_list(filters), filters)
     export_query = request.GET.copy()
     export_query.pop("page", None)
