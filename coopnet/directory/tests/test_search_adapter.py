@@ -76,7 +76,10 @@ def test_it_pages_a_search_the_same_inside_the_index_as_through_the_rows(db):
     filters = CoopFilters(q="web", country="GB")
     fast = CoopPaginator(coop_list(filters), 2, filters=filters)
     slow = CoopPaginator(coop_list(filters), 2)
-    assert fast.index_only and not slow.index_only
+    from django.db import connection
+
+    # Counting and ranking inside the index is SQLite's path; PostgreSQL pages through rows.
+    assert fast.index_only == (connection.vendor == "sqlite") and not slow.index_only
     assert fast.count == slow.count == 2  # w1 and w5: w3 is a former member
     assert [c.slug for c in fast.page(1)] == [c.slug for c in slow.page(1)] == ["w5", "w1"]
     stop_words_only = CoopFilters(q="the and")
