@@ -21,12 +21,13 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
-# Uploaded logos. Behind a production web server, MEDIA_ROOT is served by that server instead;
-# here it is served by Django so the embedded default needs nothing else.
-urlpatterns += [
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    )
-]
+# Uploaded logos. In production the web server in front serves MEDIA_ROOT at /media/
+# (docs/deployment.md); Django's static view is for the embedded default only.
+if not settings.PRODUCTION:
+    urlpatterns += [
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -63,8 +63,31 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the mail sent by the background worker.
 
     The page then takes as long whether or not the address has an account, and a slow mail
-    server never holds up the request.
+    server never holds up the request. At most `settings.PASSWORD_RESET_MAX_PER_HOUR` requests an
+    hour are acted on per client address and per email address, so that the form cannot be used
+    to flood someone's inbox; past that, requests are dropped and the page says the same as ever,
+    so that it reveals nothing about which addresses have accounts.
     """
+
+    def save(self, *args, request=None, **kwargs):
+        limits = [
+            {
+                "scope": f"password-reset-{kind}",
+                "subject": subject,
+                "limit": settings.PASSWORD_RESET_MAX_PER_HOUR,
+                "window_seconds": 3600,
+            }
+            for kind, subject in (
+                ("email", self.cleaned_data["email"]),
+                ("ip", ratelimit.client_ip(request)),
+            )
+            if subject
+        ]
+        if any(ratelimit.rate_limit_reached(**limit) for limit in limits):
+            return
+        for limit in limits:
+            ratelimit.rate_limit_record(**limit)
+        super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

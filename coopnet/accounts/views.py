@@ -360,7 +360,12 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=token_id)
+    # Someone else's token is "not found", like a missing one, so that ids cannot be probed;
+    # coordinators revoke anyone's (a token may leak).
+    tokens = ApiToken.objects.all()
+    if not request.user.is_coordinator:
+        tokens = tokens.filter(user=request.user)
+    token = get_object_or_404(tokens, pk=token_id)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:dashboard")

@@ -128,3 +128,21 @@ def test_it_refuses_inactive_coordinators(coordinator, coop):
     coordinator.save()
     with pytest.raises(PermissionDenied):
         invitation_create(actor=coordinator, coop=coop, email="x@example.org")
+
+
+def test_it_limits_how_many_invitations_one_person_sends_an_hour(member, delegate, coop, settings):
+    settings.INVITATION_MAX_PER_HOUR = 2
+    for number in range(2):
+        invitation_create(actor=member, coop=coop, email=f"colleague{number}@example.org")
+    with pytest.raises(ValidationError, match="2 invitations in the last hour"):
+        invitation_create(actor=member, coop=coop, email="colleague2@example.org")
+    assert Invitation.objects.count() == 2
+    # Another person's count is their own.
+    invitation_create(actor=delegate, coop=coop, email="colleague2@example.org")
+
+
+def test_it_does_not_count_refused_invitations(member, delegate, coop, settings):
+    settings.INVITATION_MAX_PER_HOUR = 1
+    with pytest.raises(ValidationError):
+        invitation_create(actor=member, coop=coop, email="delegate@example.org")
+    invitation_create(actor=member, coop=coop, email="colleague@example.org")

@@ -84,3 +84,32 @@ def test_it_keeps_no_copy_of_the_link_once_mailed(client, member):
     run_queued_tasks()
     assert "password-reset" in mail.outbox[0].body
     assert "password-reset" not in str(DBTaskResult.objects.get().args_kwargs)
+
+
+def queued_reset_mails() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path__endswith="send_password_reset_email").count()
+
+
+def test_it_mails_one_address_at_most_the_hourly_limit(client, member, settings):
+    assert settings.PASSWORD_RESET_MAX_PER_HOUR == 5
+    for number in range(6):
+        response = client.post(
+            RESET, {"email": "member@example.org"}, REMOTE_ADDR=f"10.1.0.{number}"
+        )
+        # The same page every time: it tells no one whether mail went out.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    assert queued_reset_mails() == 5
+
+
+def test_it_acts_on_one_client_address_at_most_the_hourly_limit(client, member, settings):
+    settings.PASSWORD_RESET_MAX_PER_HOUR = 3
+    for number in range(3):
+        client.post(RESET, {"email": f"nobody{number}@example.org"}, REMOTE_ADDR="10.2.0.1")
+    response = client.post(RESET, {"email": "member@example.org"}, REMOTE_ADDR="10.2.0.1")
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert queued_reset_mails() == 0
+    client.post(RESET, {"email": "member@example.org"}, REMOTE_ADDR="10.2.0.2")
+    assert queued_reset_mails() == 1

@@ -5,6 +5,8 @@ from coopnet.accounts.ratelimit import (
     login_failure_record,
     login_failures_clear,
     login_is_locked,
+    rate_limit_reached,
+    rate_limit_record,
 )
 
 
@@ -39,6 +41,7 @@ def test_it_falls_back_to_remote_addr_when_the_header_is_short(settings):
 
 def test_it_locks_after_the_maximum_and_clears_only_the_account(db, settings, member):
     settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 3
     for _ in range(3):
         assert not login_is_locked(identifier="member", ip="203.0.113.5")
         login_failure_record(identifier="member", ip="203.0.113.5")
@@ -56,3 +59,23 @@ def test_it_counts_unknown_names_as_typed(db, settings):
     login_failure_record(identifier="ghost ", ip="")
     assert login_is_locked(identifier="GHOST", ip="")
     assert not login_is_locked(identifier="other", ip="")
+
+
+def test_it_allows_an_address_more_failures_than_an_account(db, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 4
+    for name in ["alice", "bob", "carol"]:
+        login_failure_record(identifier=name, ip="203.0.113.5")
+    assert not login_is_locked(identifier="dave", ip="203.0.113.5")
+    login_failure_record(identifier="erin", ip="203.0.113.5")
+    assert login_is_locked(identifier="dave", ip="203.0.113.5")
+
+
+def test_it_counts_uses_in_a_window_per_scope_and_subject(db):
+    limit = {"scope": "test", "limit": 2, "window_seconds": 3600}
+    for _ in range(2):
+        assert not rate_limit_reached(subject="Someone@example.org", **limit)
+        rate_limit_record(subject="someone@example.org", **limit)
+    assert rate_limit_reached(subject="SOMEONE@example.org", **limit)
+    assert not rate_limit_reached(subject="other@example.org", **limit)
+    assert not rate_limit_reached(subject="someone@example.org", **{**limit, "scope": "other"})

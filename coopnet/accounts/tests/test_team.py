@@ -65,3 +65,16 @@ def test_it_makes_a_fixed_number_of_queries(
     client.force_login(member)
     with django_assert_max_num_queries(8):
         client.get(url(coop))
+
+
+def test_it_shows_the_team_to_exactly_the_people_who_may_edit_the_co_op(
+    coop, outsider, other_member, member, delegate, coordinator
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from coopnet.accounts.services import can_view_team
+
+    delegate.is_active = False
+    for user in [outsider, other_member, member, delegate, coordinator]:
+        assert can_view_team(user, coop) == user.can_edit_coop(coop), user
+    assert not can_view_team(AnonymousUser(), coop)

@@ -401,3 +401,74 @@ def test_it_explains_why_a_coops_only_source_is_not_split(client, coordinator, c
     assert "was not split" in response.content.decode()
     only.refresh_from_db()
     assert only.coop == coop
+
+
+def messages_of(response) -> str:
+    return " ".join(str(message) for message in response.context["messages"])
+
+
+def test_it_moves_the_delegate_role_in_the_coop_admin(client, superuser, coop, member, delegate):
+    client.force_login(superuser)
+    url = admin_url("directory.coop", "change", coop.pk)
+    data = as_posted(client.get(url))
+    forms = {data[f"memberships-{n}-user"]: n for n in range(2)}
+    data[f"memberships-{forms[str(member.pk)]}-is_delegate"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Membership.objects.get(is_delegate=True).user == member
+    moved = AuditEvent.objects.filter(action="membership.roles")
+    assert {(event.target_label, str(event.changes)) for event in moved} == {
+        (str(Membership.objects.get(user=member)), str({"is_delegate": [False, True]})),
+        (str(Membership.objects.get(user=delegate)), str({"is_delegate": [True, False]})),
+    }
+
+
+def test_it_keeps_the_last_profile_admin_in_the_coop_admin(
+    client, superuser, coop, member, delegate
+):
+    client.force_login(superuser)
+    url = admin_url("directory.coop", "change", coop.pk)
+    data = as_posted(client.get(url))
+    forms = {data[f"memberships-{n}-user"]: n for n in range(2)}
+    data[f"memberships-{forms[str(member.pk)]}-DELETE"] = "on"
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "only profile admin" in messages_of(response)
+    assert Membership.objects.filter(user=member, coop=coop, is_profile_admin=True).exists()
+    assert not AuditEvent.objects.filter(action="membership.remove").exists()
+
+    data[f"memberships-{forms[str(member.pk)]}-DELETE"] = ""
+    del data[f"memberships-{forms[str(member.pk)]}-is_profile_admin"]
+    response = client.post(url, data, follow=True)
+    assert "only profile admin" in messages_of(response)
+    assert Membership.objects.get(user=member, coop=coop).is_profile_admin
+
+
+def test_it_hands_over_the_profile_admin_role_in_one_coop_admin_save(
+    client, superuser, coop, member, delegate
+):
+    client.force_login(superuser)
+    url = admin_url("directory.coop", "change", coop.pk)
+    data = as_posted(client.get(url))
+    forms = {data[f"memberships-{n}-user"]: n for n in range(2)}
+    del data[f"memberships-{forms[str(member.pk)]}-is_profile_admin"]
+    data[f"memberships-{forms[str(delegate.pk)]}-is_profile_admin"] = "on"
+    response = client.post(url, data, follow=True)
+    assert "not changed" not in messages_of(response)
+    assert Membership.objects.get(is_profile_admin=True).user == delegate
+
+
+def test_it_adds_a_delegate_in_the_coop_admin_by_moving_the_role(
+    client, superuser, coop, member, delegate, outsider
+):
+    client.force_login(superuser)
+    url = admin_url("directory.coop", "change", coop.pk)
+    data = as_posted(client.get(url))
+    data["memberships-TOTAL_FORMS"] = "3"
+    data["memberships-2-coop"] = str(coop.pk)
+    data["memberships-2-user"] = str(outsider.pk)
+    data["memberships-2-is_delegate"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Membership.objects.get(is_delegate=True).user == outsider
+    assert AuditEvent.objects.filter(action="membership.create").count() == 1
