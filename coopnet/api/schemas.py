@@ -13,7 +13,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
-from coopnet.directory.models import SIZE_BANDS, Coop
+from coopnet.directory.models import DESCRIPTION_MAX_LENGTH, SIZE_BANDS, Coop
 
 
 def _absolute(context: dict | None, path: str) -> str:
@@ -219,7 +219,9 @@ class CoopPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
-    description: str | None = Field(None, description="Markdown.")
+    description: str | None = Field(
+        None, max_length=DESCRIPTION_MAX_LENGTH, description="Markdown."
+    )
     website: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -239,7 +241,7 @@ class CoopPatch(Schema):
     country: str | None = Field(None, description="ISO 3166 alpha-2 code.")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
-    languages: list[str] | None = None
+    languages: list[str] | None = Field(None, description="ISO 639 codes, such as en or cy.")
     day_rate_min: int | None = Field(None, ge=0)
     day_rate_max: int | None = Field(None, ge=0)
     day_rate_currency: str | None = Field(None, description="ISO 4217 code, such as GBP.")
@@ -264,6 +266,12 @@ class CoopPatch(Schema):
     @classmethod
     def upper_case_code(cls, value: str | None) -> str | None:
         return value.strip().upper() if value else value
+
+    @field_validator("languages")
+    @classmethod
+    def lower_case_codes(cls, value: list[str] | None) -> list[str] | None:
+        # Whether each is a known code is checked with the other rules (coop_edit_errors).
+        return [code.strip().lower() for code in value] if value else value
 
     def changes(self) -> dict[str, Any]:
         """The fields the client sent, nulls turned into the empty value of their column."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from coopnet.accounts.admin import membership_formset_save
 from coopnet.accounts.models import Membership
 from coopnet.audit.admin import AuditedModelAdmin, CoordinatorModelAdmin
-from coopnet.directory.forms import country_choices, currency_choices
+from coopnet.directory.forms import CoopRulesMixin, country_choices, currency_choices
 from coopnet.directory.models import (
     CaseStudy,
     Client,
@@ -112,7 +112,7 @@ def _https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class CoopAdminForm(forms.ModelForm):
+class CoopAdminForm(CoopRulesMixin, forms.ModelForm):
     class Meta:
         model = Coop
         formfield_callback = _https_urls

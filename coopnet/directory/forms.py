@@ -7,7 +7,6 @@ exactly the fields that were edited. Availability is edited only in its own smal
 top of the page (`CoopAvailabilityForm`); the profile form does not carry those fields at all.
 """
 
-import datetime
 from functools import cache
 from typing import Any
 
@@ -18,12 +17,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coopnet.directory.models import Client, Coop, Service, Technology
-from coopnet.directory.validators import LOGO_CONTENT_TYPES, LOGO_MAX_SIDE, check_logo
+from coopnet.directory.validators import (
+    LOGO_CONTENT_TYPES,
+    LOGO_MAX_SIDE,
+    check_logo,
+    coop_edit_errors,
+)
 
 # The kinds of social links offered as inputs; other kinds an import brought are kept as is.
 SOCIAL_KINDS: dict[str, Any] = {
@@ -104,30 +107,6 @@ class LanguagesField(forms.CharField):
             return True
 
 
-def availability_errors(form: forms.Form, cleaned: dict[str, Any]) -> None:
-    """Fully booked needs a date to be booked until, and that date must still be ahead.
-
-    The date is checked only when one of the two fields changed: an old date must not block
-    someone who came to fix their phone number.
-    """
-    if not {"availability", "booked_until"} & set(form.changed_data):
-        return
-    if cleaned.get("availability") != Coop.Availability.FULLY_BOOKED:
-        return
-    booked_until = cleaned.get("booked_until")
-    if "booked_until" in form.errors:
-        return
-    if booked_until is None:
-        form.add_error(
-            "booked_until", _("Say until when you are fully booked, so clients know when to ask.")
-        )
-    elif booked_until <= timezone.localdate():
-        form.add_error(
-            "booked_until",
-            _("This date has passed. Choose a date in the future, or change your availability."),
-        )
-
-
 def tidy_choices(form: forms.BaseForm) -> None:
     """Drop-downs read like the public pages: “Fully booked”, not “fully booked”.
 
@@ -145,6 +124,23 @@ def tidy_choices(form: forms.BaseForm) -> None:
                 (value, NOT_STATED if value in ("", None) else capfirst(label))
                 for value, label in field.choices
             ]
+
+
+class CoopRulesMixin(forms.BaseModelForm):
+    """Check the rules of `coop_edit_errors` on a Coop ModelForm, each message by its field.
+
+    They run after the model's own validation, on the instance as the form built it, for the
+    fields the person changed. A field that already has an error gets no second message.
+    """
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        failed = set(self.errors)
+        changed = set(self.changed_data) - failed
+        for field, messages in coop_edit_errors(self.instance, changed).items():
+            if field not in failed:
+                # A rule about a field this form does not show goes on top of the form.
+                self.add_error(field if field in self.fields else None, messages)
 
 
 class HiddenInitialMixin:
@@ -182,7 +178,7 @@ AVAILABILITY_FORM_FIELDS = ["availability", "booked_until", "spare_capacity_days
 TERM_FIELDS = ["services", "technologies", "clients"]
 
 
-class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
+class CoopProfileForm(CoopRulesMixin, HiddenInitialMixin, forms.ModelForm):
     """What a co-op's worker-owners edit on their profile."""
 
     logo = forms.FileField(
@@ -325,41 +321,6 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
         upload.name = f"{self.instance.slug or 'logo'}.{extension}"
         return upload
 
-    def clean_latitude(self) -> float | None:
-        value = self.cleaned_data.get("latitude")
-        if value is not None and not -90 <= value <= 90:
-            raise ValidationError(_("Latitude must be between -90 and 90."))
-        return value
-
-    def clean_longitude(self) -> float | None:
-        value = self.cleaned_data.get("longitude")
-        if value is not None and not -180 <= value <= 180:
-            raise ValidationError(_("Longitude must be between -180 and 180."))
-        return value
-
-    def clean_founded_on(self) -> datetime.date | None:
-        value = self.cleaned_data.get("founded_on")
-        if value is not None and value > timezone.localdate():
-            raise ValidationError(_("The founding date cannot be in the future."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        low, high = cleaned.get("day_rate_min"), cleaned.get("day_rate_max")
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "day_rate_max",
-                _("The highest day rate must be at least the lowest (%(low)s).") % {"low": low},
-            )
-        owners, workers = cleaned.get("worker_owners"), cleaned.get("workers")
-        if owners is not None and workers is not None and workers < owners:
-            self.add_error(
-                "workers",
-                _("Workers include the worker-owners, so there must be at least %(owners)s.")
-                % {"owners": owners},
-            )
-        return cleaned
-
     # --- what the service gets ------------------------------------------------------------
     def changed_profile_data(self) -> dict[str, Any]:
         """Only the model fields that changed, ready for `coop_update`."""
@@ -385,7 +346,7 @@ class CoopProfileForm(HiddenInitialMixin, forms.ModelForm):
         return data
 
 
-class CoopAvailabilityForm(HiddenInitialMixin, forms.ModelForm):
+class CoopAvailabilityForm(CoopRulesMixin, HiddenInitialMixin, forms.ModelForm):
     """The few fields members change most, saved on their own from the top of the page."""
 
     class Meta:
@@ -399,13 +360,8 @@ class CoopAvailabilityForm(HiddenInitialMixin, forms.ModelForm):
         tidy_choices(self)
         self._show_hidden_initial()
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        availability_errors(self, cleaned)
-        return cleaned
 
-
-class CoopStandingForm(HiddenInitialMixin, forms.ModelForm):
+class CoopStandingForm(CoopRulesMixin, HiddenInitialMixin, forms.ModelForm):
     """Where the co-op stands in the network: only coordinators see and change this."""
 
     class Meta:
@@ -421,14 +377,3 @@ class CoopStandingForm(HiddenInitialMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         tidy_choices(self)
         self._show_hidden_initial()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        joined_on, left_on = cleaned.get("joined_on"), cleaned.get("left_on")
-        if joined_on and left_on and left_on < joined_on:
-            self.add_error(
-                "left_on",
-                _("The co-op cannot leave before it joined (%(joined)s).")
-                % {"joined": joined_on.isoformat()},
-            )
-        return cleaned

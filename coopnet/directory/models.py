@@ -1,6 +1,7 @@
 import datetime
 from urllib.parse import urlsplit
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
@@ -152,6 +153,11 @@ def _search_facets_expression():
     )
 
 
+# A profile's description is rendered on every page that shows the co-op: a limit keeps one
+# huge description from slowing them all. About ten pages of text.
+DESCRIPTION_MAX_LENGTH = 20000
+
+
 class Coop(models.Model):
     class Status(models.TextChoices):
         APPLICANT = "applicant", _("applicant")
@@ -177,7 +183,12 @@ class Coop(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown. Say what you do and for whom.")
+        _("description"),
+        blank=True,
+        help_text=_("Markdown. Say what you do and for whom."),
+        # A TextField's max_length reaches forms only; the validator makes full_clean check it.
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("public email"), blank=True)

@@ -193,3 +193,33 @@ def install_schema(
         statements = []
     for sql in statements:
         schema_editor.execute(sql)
+
+
+def repair_sqlite_index(using: str = "default") -> bool:
+    """Recreate the FTS5 table and triggers if a migration lost them; True when it did.
+
+    SQLite alters a table by copying it, which drops its triggers: any later migration that
+    changes directory_coop that way would silently stop the index following edits. This runs
+    after every `migrate` (a post_migrate handler), so the index heals itself.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return False
+    expected = {
+        FTS_TABLE,
+        "directory_coop_fts_ai",
+        "directory_coop_fts_ad",
+        "directory_coop_fts_au",
+    }
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)", sorted(expected)
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if "directory_coop" not in conn.introspection.table_names(cursor) or present == expected:
+            return False
+        for sql in [*SQLITE_DROP, *sqlite_schema()]:
+            cursor.execute(sql)
+    return True

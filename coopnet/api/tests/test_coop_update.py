@@ -1,12 +1,15 @@
 """PATCH /api/v1/coops/{slug}: a co-op edits its own profile with a token."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from coopnet.accounts.models import ApiToken
 from coopnet.accounts.services import api_token_revoke
 from coopnet.api.tests.helpers import ApiClient, assert_error, make_token
 from coopnet.audit.models import AuditEvent
-from coopnet.directory.models import Client, Coop, Service, Technology
+from coopnet.directory.models import DESCRIPTION_MAX_LENGTH, Client, Coop, Service, Technology
 
 URL = "/api/v1/coops/hedgerow-digital"
 
@@ -197,6 +200,64 @@ def test_it_refuses_a_lowest_day_rate_above_the_highest(api_as, member, coop):
     assert error["details"]
     _unchanged(coop)
     assert coop.day_rate_min is None
+
+
+TODAY = timezone.localdate()
+
+
+# The rules the profile page checks hold here too (they live in coop_edit_errors).
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"availability": "booked"}, "booked_until"),
+        ({"availability": "booked", "booked_until": "2020-01-01"}, "booked_until"),
+        ({"workers": 2, "worker_owners": 5}, "workers"),
+        ({"founded_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, "founded_on"),
+        ({"country": "ZZ"}, "country"),
+        ({"day_rate_currency": "XYZ"}, "day_rate_currency"),
+        ({"languages": ["<script>"]}, "languages"),
+        ({"languages": ["klingon"]}, "languages"),
+    ],
+)
+def test_it_refuses_what_the_profile_page_refuses(api_as, member, coop, body, field):
+    response = api_as(member).patch(URL, {"name": "Renamed", **body})
+
+    error = assert_error(response, 400, "invalid")
+    assert list(error["details"]) == [field]
+    _unchanged(coop)
+
+
+@pytest.mark.parametrize(("field", "value"), [("latitude", 90.5), ("longitude", -180.5)])
+def test_it_refuses_a_position_off_the_map(api_as, member, coop, field, value):
+    error = assert_error(api_as(member).patch(URL, {field: value}), 400, "invalid")
+
+    assert list(error["details"]) == [field]
+    _unchanged(coop)
+
+
+def test_it_refuses_a_leaving_date_before_the_joining_date(api_as, coordinator, coop):
+    response = api_as(coordinator).patch(URL, {"joined_on": "2020-05-01", "left_on": "2019-01-01"})
+
+    error = assert_error(response, 400, "invalid")
+    assert error["details"] == {
+        "left_on": ["The co-op cannot leave before it joined (2020-05-01)."]
+    }
+    _unchanged(coop)
+
+
+def test_it_stores_language_codes_in_lower_case(api_as, member, coop):
+    response = api_as(member).patch(URL, {"languages": ["EN", " cy "]})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["languages"] == ["en", "cy"]
+
+
+def test_it_refuses_a_description_over_the_limit(api_as, member, coop):
+    response = api_as(member).patch(URL, {"description": "x" * (DESCRIPTION_MAX_LENGTH + 1)})
+
+    error = assert_error(response, 400, "invalid")
+    assert list(error["details"]) == ["description"]
+    _unchanged(coop)
 
 
 def test_it_names_every_unknown_slug(api_as, member, coop):

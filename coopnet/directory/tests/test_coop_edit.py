@@ -8,8 +8,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coopnet.audit.models import AuditEvent
-from coopnet.directory.forms import CoopAvailabilityForm, CoopProfileForm, CoopStandingForm
-from coopnet.directory.models import Client, Coop, Sector, Service, ServiceGroup, Technology
+from coopnet.directory.forms import (
+    CoopAvailabilityForm,
+    CoopProfileForm,
+    CoopRulesMixin,
+    CoopStandingForm,
+)
+from coopnet.directory.models import (
+    DESCRIPTION_MAX_LENGTH,
+    Client,
+    Coop,
+    Sector,
+    Service,
+    ServiceGroup,
+    Technology,
+)
 from coopnet.network.models import NetworkSettings
 
 PASSWORD = "correct horse 42"
@@ -363,6 +376,56 @@ def test_it_explains_a_leaving_date_before_the_joining_date(client, coop, coordi
         "The co-op cannot leave before it joined (2020-05-01)."
     ]
     assert 'value="2019-01-01"' in response.content.decode()
+
+
+def test_it_refuses_a_description_over_the_limit(client, coop, member):
+    client.force_login(member)
+    response = client.post(
+        edit_url(coop), page_data(coop, description="x" * (DESCRIPTION_MAX_LENGTH + 1))
+    )
+    assert response.status_code == 200
+    assert field_errors(response, "description")
+    assert f'maxlength="{DESCRIPTION_MAX_LENGTH}"' in response.content.decode()
+    coop.refresh_from_db()
+    assert coop.description.startswith("We build")
+
+
+class AdminLikeForm(CoopRulesMixin, forms.ModelForm):
+    """A plain ModelForm of every field, as the admin's is."""
+
+    class Meta:
+        model = Coop
+        fields = ["name", "slug", "status", "country", "languages", "workers", "worker_owners"]
+
+
+def test_it_checks_the_profile_rules_in_any_coop_form_with_the_mixin(coop):
+    data = {
+        "name": coop.name,
+        "slug": coop.slug,
+        "status": coop.status,
+        "country": "ZZ",
+        "languages": '["klingon"]',
+        "workers": "2",
+        "worker_owners": "5",
+    }
+    form = AdminLikeForm(data, instance=coop)
+    assert not form.is_valid()
+    assert set(form.errors) == {"country", "languages", "workers"}
+
+
+def test_it_lets_the_mixin_pass_what_did_not_change(coop):
+    Coop.objects.filter(pk=coop.pk).update(country="XK", workers=1)
+    coop.refresh_from_db()
+    data = {
+        "name": "Renamed",
+        "slug": coop.slug,
+        "status": coop.status,
+        "country": "XK",
+        "languages": "[]",
+        "workers": "1",
+        "worker_owners": "5",
+    }
+    assert AdminLikeForm(data, instance=coop).is_valid()
 
 
 def test_it_attaches_a_validation_error_from_the_service_to_the_form(client, coop, member):

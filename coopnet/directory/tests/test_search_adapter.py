@@ -114,3 +114,21 @@ def test_it_falls_back_to_any_word_when_no_coop_matches_every_word(client, db):
     assert "match some of them" in html and "Leaf" in html and "Root" in html
     rows = client.get("/coops/export.json", {"q": "web unicorns"}).json()
     assert len(rows["coops"]) == 2
+
+
+def test_it_heals_an_index_whose_triggers_a_migration_dropped(db):
+    from django.db import connection
+
+    from coopnet.lib.search import repair_sqlite_index
+
+    if connection.vendor != "sqlite":
+        assert repair_sqlite_index() is False  # PostgreSQL's index is part of the table
+        return
+    assert repair_sqlite_index() is False  # intact: nothing to do
+    Coop.objects.create(name="Before", slug="b", status="member")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER directory_coop_fts_ai")
+    assert repair_sqlite_index() is True
+    Coop.objects.create(name="After", slug="a", status="member")
+    assert search_coops(Coop.objects.all(), "before").count() == 1  # rebuilt from the rows
+    assert search_coops(Coop.objects.all(), "after").count() == 1  # and following again
