@@ -26,7 +26,12 @@ from coopnet.api.schemas import (
     TechnologyOut,
 )
 from coopnet.directory.models import CaseStudy, Client, Coop, Sector, Service, Technology
-from coopnet.directory.selectors import CoopFilters, coop_list, with_card_data
+from coopnet.directory.selectors import (
+    CoopFilters,
+    coop_list,
+    relaxed_when_nothing_matches,
+    with_card_data,
+)
 from coopnet.directory.services import coop_update
 
 router = Router(tags=["directory"], auth=optional_token_auth)
@@ -83,24 +88,25 @@ def _terms_from_slugs(data: dict) -> dict[str, list]:
 def list_coops(request: HttpRequest, filters: Query[CoopQuery]):
     """List, filter and search the directory: member co-ops unless `all` is true.
 
-    With `q`, results come best match first; otherwise by name. Multi-valued filters
-    (`service`, `technology`) require every value.
+    With `q`, results come best match first; otherwise by name. Every word of `q` must match
+    (as a prefix); when no co-op matches them all, co-ops matching any of them are listed,
+    best first, as on the directory page. Multi-valued filters (`service`, `technology`)
+    require every value.
     """
-    return with_card_data(
-        coop_list(
-            CoopFilters(
-                q=filters.q,
-                services=filters.service,
-                technologies=filters.technology,
-                sector=filters.sector,
-                country=filters.country.upper(),
-                region=filters.region,
-                size=filters.size,
-                availability=filters.availability,
-                include_all=filters.all,
-            )
+    chosen = relaxed_when_nothing_matches(
+        CoopFilters(
+            q=filters.q,
+            services=filters.service,
+            technologies=filters.technology,
+            sector=filters.sector,
+            country=filters.country.upper(),
+            region=filters.region,
+            size=filters.size,
+            availability=filters.availability,
+            include_all=filters.all,
         )
     )
+    return with_card_data(coop_list(chosen))
 
 
 @router.get(

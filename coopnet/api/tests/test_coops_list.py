@@ -232,3 +232,11 @@ def test_it_refuses_a_bad_token_even_on_a_public_read(client, coop):
     response = client.get(URL, headers={"Authorization": "Bearer not-a-real-token"})
 
     assert_error(response, 401, "invalid_token")
+
+
+def test_it_falls_back_to_any_word_like_the_directory_page(client, db):
+    from coopnet.directory.models import Coop
+
+    Coop.objects.create(name="Leaf", slug="leaf", description="websites", status="member")
+    body = client.get("/api/v1/coops", {"q": "web unicorns"}).json()
+    assert [c["slug"] for c in body["results"]] == ["leaf"]
