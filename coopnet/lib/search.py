@@ -1,9 +1,9 @@
 """Full-text search over co-ops, behind one small adapter.
 
 SQLite (the embedded default) uses an FTS5 table, `directory_coop_fts`, kept in step with
-`directory_coop` by triggers; PostgreSQL uses a weighted `tsvector` expression with a GIN
-index on exactly that expression. Both are created by the directory's migrations (0002;
-0004 adds the facet words).
+`directory_coop` by triggers; PostgreSQL stores a weighted `tsvector` in a generated column,
+`search_vector`, with a GIN index on it. The directory's migrations build both (0002; 0004
+adds the facet words on SQLite; 0006 stores the vector on PostgreSQL).
 Both rank name above services/technologies/clients above the description.
 
 `search_coops(queryset, text)` returns the queryset filtered to matches and annotated with
@@ -20,13 +20,20 @@ FTS_TABLE = "directory_coop_fts"
 # Weights for name, search_tags, description.
 WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # name, search_tags, description, search_facets
 
-PG_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, coalesce(directory_coop.name, '')), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, coalesce(directory_coop.search_tags, '')),"
-    " 'B')"
-    " || setweight(to_tsvector('english'::regconfig, coalesce(directory_coop.description, '')),"
-    " 'C'))"
-)
+
+def _pg_vector(table: str = "") -> str:
+    """The weighted tsvector of a co-op: name A, search_tags B, description C."""
+    prefix = f"{table}." if table else ""
+    parts = [
+        f"setweight(to_tsvector('english'::regconfig, coalesce({prefix}{column}, '')), '{weight}')"
+        for column, weight in (("name", "A"), ("search_tags", "B"), ("description", "C"))
+    ]
+    return "(" + " || ".join(parts) + ")"
+
+
+# Migration 0002 indexed the expression itself; 0006 stores it in a generated column instead,
+# so ranking reads the stored vector rather than computing it again for every match.
+PG_VECTOR = "directory_coop.search_vector"
 
 # The indexed columns of directory_coop, in order; search_facets holds filter values as words
 # (status, country, availability, size band) so FTS5 can apply filters inside the index.
@@ -64,8 +71,22 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS directory_coop_fts_au",
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
-PG_SCHEMA = [f"CREATE INDEX directory_coop_search_gin ON directory_coop USING GIN ({PG_VECTOR})"]
+PG_SCHEMA = [  # what migration 0002 builds
+    "CREATE INDEX directory_coop_search_gin ON directory_coop"
+    f" USING GIN ({_pg_vector('directory_coop')})"
+]
 PG_DROP = ["DROP INDEX IF EXISTS directory_coop_search_gin"]
+PG_STORED_VECTOR = [  # what migration 0006 builds
+    "DROP INDEX IF EXISTS directory_coop_search_gin",
+    "ALTER TABLE directory_coop ADD COLUMN search_vector tsvector"
+    f" GENERATED ALWAYS AS ({_pg_vector()}) STORED",
+    "CREATE INDEX directory_coop_search_gin ON directory_coop USING GIN (search_vector)",
+]
+PG_STORED_VECTOR_DROP = [
+    "DROP INDEX IF EXISTS directory_coop_search_gin",
+    "ALTER TABLE directory_coop DROP COLUMN IF EXISTS search_vector",
+    *PG_SCHEMA,
+]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common to narrow a search; PostgreSQL's english configuration drops them too,
@@ -192,6 +213,14 @@ def install_schema(
     else:
         statements = []
     for sql in statements:
+        schema_editor.execute(sql)
+
+
+def install_pg_stored_vector(schema_editor, *, drop: bool = False) -> None:
+    """Move PostgreSQL's search from an expression index to a stored, indexed tsvector."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for sql in PG_STORED_VECTOR_DROP if drop else PG_STORED_VECTOR:
         schema_editor.execute(sql)
 
 
