@@ -34,19 +34,11 @@ class User(AbstractUser):
     def is_coordinator(self) -> bool:
         return self.is_active and self.is_staff
 
-    def membership_for(self, coop) -> "Membership | None":
-        return self.memberships.filter(coop=coop).first()
-
     def can_edit_coop(self, coop) -> bool:
         """Coordinators edit any co-op; worker-owners edit their own."""
         if not self.is_active:
             return False
         return self.is_coordinator or self.memberships.filter(coop=coop).exists()
-
-
-class MembershipQuerySet(models.QuerySet):
-    def delegates(self) -> "MembershipQuerySet":
-        return self.filter(is_delegate=True)
 
 
 class Membership(models.Model):
@@ -61,8 +53,6 @@ class Membership(models.Model):
         _("profile admin"), default=False, help_text=_("Manages who belongs to the co-op here.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["coop__name", "user__username"]

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from coopnet.directory.federation import absolute_url
 from coopnet.directory.models import CaseStudy, Client, Coop, CoopSource, Service, Technology
 from coopnet.network.models import NetworkSettings
 
@@ -68,10 +69,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return value
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}" if path.startswith("/") else path
 
 
 def _term(term) -> dict[str, str]:

@@ -302,19 +302,6 @@ class Coop(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("directory:coop", args=[self.slug])
 
-    @property
-    def website_domain(self) -> str:
-        return website_domain(self.website)
-
-    @property
-    def size_band(self) -> str:
-        if not self.workers:
-            return ""
-        for key, (_label, low, high) in SIZE_BANDS.items():
-            if self.workers >= low and (high is None or self.workers <= high):
-                return key
-        return ""
-
     @classmethod
     def listed_statuses(cls, *, include_all: bool = False) -> list[str]:
         if include_all:

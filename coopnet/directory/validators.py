@@ -97,12 +97,6 @@ def check_logo(file) -> str:
     return LOGO_FORMATS[image_format]
 
 
-def validate_logo(file) -> None:
-    """The same checks as `check_logo`, in the shape of a field validator."""
-    if file and not getattr(file, "_committed", False):
-        check_logo(file)
-
-
 def is_language_code(code: object) -> bool:
     """An ISO 639 code as the profile stores it: two letters (639-1) or three (639-3)."""
     if not isinstance(code, str):

@@ -1,18 +1,15 @@
 """Filters and tags for the directory's pages: Markdown, countries, dates, links, JSON-LD."""
 
 import datetime
-import json
 import re
 from typing import Any
 
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from coopnet.directory.federation import social_link_url
+from coopnet.directory.federation import jsonld_script, social_link_url
 from coopnet.lib.countries import country_name as _country_name
 from coopnet.lib.markdown import markdown_excerpt, render_markdown
 
@@ -127,7 +124,4 @@ def query_without(context, key: str, value: str | None = None) -> str:
 @register.simple_tag
 def json_ld(data: dict[str, Any]) -> SafeString:
     """A <script type="application/ld+json"> that no value can break out of."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    # The same escapes as Django's json_script: "</script>" or "<!--" in a value stay text.
-    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+    return jsonld_script(data)
