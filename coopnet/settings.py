@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "coopnet.audit",
     "coopnet.network",
     "coopnet.directory",
+    "coopnet.notifications",
+    "coopnet.hire",
+    "coopnet.referrals",
     "coopnet.api",
 ]
 

@@ -24,6 +24,30 @@ class NetworkSettings(models.Model):
     directory_page_size = models.PositiveSmallIntegerField(
         _("co-ops per directory page"), default=20
     )
+    # Hiring the network (coopnet.hire)
+    brief_link_days = models.PositiveSmallIntegerField(
+        _("a client's private brief link expires after (days)"), default=90
+    )
+    brief_contact_retention_days = models.PositiveSmallIntegerField(
+        _("delete a client's contact details this long after their brief closes (days)"),
+        default=180,
+    )
+    briefs_route_automatically = models.BooleanField(
+        _("send new briefs to the best-matching co-ops without a coordinator"), default=False
+    )
+    brief_auto_route_count = models.PositiveSmallIntegerField(
+        _("co-ops a brief goes to when routed automatically"), default=3
+    )
+    brief_rate_per_hour = models.PositiveSmallIntegerField(
+        _("briefs accepted from one address per hour"), default=5
+    )
+    # Referrals between co-ops (coopnet.referrals)
+    referral_response_days = models.PositiveSmallIntegerField(
+        _("days a co-op has to answer a referral sent to it in turn"), default=3
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("hour of the day (UTC) when daily digests are sent"), default=7
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -33,6 +33,24 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
         "expire-invitations", "coopnet.network.tasks.expire_invitations", timedelta(hours=1)
     ),
+    PeriodicJob(
+        "send-notification-digests",
+        "coopnet.notifications.tasks.send_digests",
+        timedelta(days=1),
+    ),
+    PeriodicJob(
+        "availability-reminders",
+        "coopnet.referrals.tasks.send_availability_reminders",
+        timedelta(days=1),
+    ),
+    PeriodicJob(
+        "advance-referrals", "coopnet.referrals.tasks.advance_referrals", timedelta(minutes=15)
+    ),
+    PeriodicJob(
+        "expire-brief-contacts",
+        "coopnet.hire.tasks.delete_expired_brief_contacts",
+        timedelta(days=1),
+    ),
 ]
 
 

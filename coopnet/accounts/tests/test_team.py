@@ -63,7 +63,7 @@ def test_it_makes_a_fixed_number_of_queries(
     for number in range(5):
         invitation_create(actor=member, coop=coop, email=f"p{number}@example.org")
     client.force_login(member)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(url(coop))
 
 

@@ -2,9 +2,11 @@
 
 from ninja import Router
 
-from coopnet.api.routers import accounts, directory
+from coopnet.api.routers import accounts, directory, hire, referrals
 
 ROUTERS: list[tuple[str, Router]] = [
     ("", directory.router),
     ("", accounts.router),
+    ("", hire.router),
+    ("", referrals.router),
 ]

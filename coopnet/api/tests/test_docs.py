@@ -6,12 +6,15 @@ import pytest
 
 from coopnet.api.errors import CODE_BY_STATUS
 
-GUIDE = Path(__file__).resolve().parents[3] / "docs" / "api.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+# The guide is docs/api.md, with one further page per domain (docs/api-<domain>.md).
+GUIDE = DOCS / "api.md"
 
 
 @pytest.fixture(scope="module")
 def guide() -> str:
-    return GUIDE.read_text()
+    pages = [GUIDE, *sorted(DOCS.glob("api-*.md"))]
+    return "\n".join(page.read_text() for page in pages)
 
 
 def test_it_documents_every_endpoint_of_the_schema(client, db, guide):

@@ -109,6 +109,6 @@ def test_it_uses_a_fixed_number_of_queries(
     NetworkSettings.load()
     client.force_login(coordinator)
     # session, user, network settings, count, page of events, co-op links, actions
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["rows"]) == count

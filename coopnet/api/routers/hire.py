@@ -1,0 +1,5 @@
+"""The hire API."""
+
+from ninja import Router
+
+router = Router(tags=["hire"])

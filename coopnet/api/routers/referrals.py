@@ -1,0 +1,5 @@
+"""The referrals API."""
+
+from ninja import Router
+
+router = Router(tags=["referrals"])

@@ -1,0 +1,13 @@
+"""Periodic work for referrals, run by the background worker."""
+
+from django_tasks import task
+
+
+@task()
+def send_availability_reminders() -> int:
+    return 0
+
+
+@task()
+def advance_referrals() -> int:
+    return 0

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from coopnet.referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+]
