@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopnet.directory.views import edit, exports, public
+from coopnet.directory.views import availability, edit, exports, public
 
 app_name = "directory"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("technologies/", public.technology_index, name="technologies"),
     path("technologies/<slug:slug>/", public.technology_detail, name="technology"),
     path("privacy/", public.privacy, name="privacy"),
+    path(
+        "availability/still-true/<str:token>/",
+        availability.availability_still_true,
+        name="availability_still_true",
+    ),
 ]

@@ -40,7 +40,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     ),
     PeriodicJob(
         "availability-reminders",
-        "coopnet.referrals.tasks.send_availability_reminders",
+        "coopnet.directory.tasks.send_availability_reminders",
         timedelta(days=1),
     ),
     PeriodicJob(

@@ -4,10 +4,5 @@ from django_tasks import task
 
 
 @task()
-def send_availability_reminders() -> int:
-    return 0
-
-
-@task()
 def advance_referrals() -> int:
     return 0

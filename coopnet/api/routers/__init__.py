@@ -2,11 +2,12 @@
 
 from ninja import Router
 
-from coopnet.api.routers import accounts, directory, hire, referrals
+from coopnet.api.routers import accounts, directory, hire, match, referrals
 
 ROUTERS: list[tuple[str, Router]] = [
     ("", directory.router),
     ("", accounts.router),
+    ("", match.router),
     ("", hire.router),
     ("", referrals.router),
 ]
