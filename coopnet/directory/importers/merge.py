@@ -18,7 +18,10 @@ Matching, first rule that finds a co-op wins:
 
 Writing:
   * only the fields in `record.present`; the status only moves up
-    (observed < former < applicant < member);
+    (observed < former < applicant < member), and a source that says again what it said
+    last time does not move it; one exception: a record that dates a member's departure
+    (`left_on` with status former, as the history gives) makes it former, unless it joined
+    again after that date;
   * a new co-op takes every present field; a source attached to an existing co-op for the
     first time only fills the fields that are empty there (the co-op's other sources spoke
     first), and adds its taxonomy terms to the co-op's;
@@ -483,6 +486,20 @@ def _validation_reason(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+
+def _dated_departure(record: CoopRecord, coop: Coop) -> bool:
+    """A record that dates a member's departure (the history's removal date) ends membership.
+
+    Otherwise a status only moves up. A co-op that joined again after that date stays a member.
+    """
+    return (
+        coop.status == Coop.Status.MEMBER
+        and record.status == Coop.Status.FORMER
+        and record.left_on is not None
+        and (coop.joined_on is None or coop.joined_on <= record.left_on)
+    )
+
+
 def _apply(
     record: CoopRecord, *, format_name: str, members: bool, index: CoopIndex, now
 ) -> RecordOutcome:
@@ -565,10 +582,14 @@ def _apply(
         changes[name] = (current, new)
 
     wanted_status = record.status or (Coop.Status.MEMBER if members else Coop.Status.OBSERVED)
-    if record.status:
-        data["status"] = record.status
-    if created or Coop.STATUS_RANK[wanted_status] > Coop.STATUS_RANK[coop.status]:
+    said_before = previous.get("status") == wanted_status
+    data["status"] = wanted_status
+    if created or (
+        not said_before and Coop.STATUS_RANK[wanted_status] > Coop.STATUS_RANK[coop.status]
+    ):
         coop.status = wanted_status
+    elif _dated_departure(record, coop):
+        coop.status = Coop.Status.FORMER
     if created or coop.status != old_status:
         changes["status"] = ("" if created else old_status, coop.status)
 

@@ -243,20 +243,20 @@ def test_it_keeps_what_a_real_coop_wrote_itself_when_the_site_rewrites_it(db):
     )
 
 
-def test_it_never_moves_a_real_status_down_between_snapshots(db):
+def test_it_makes_a_member_former_only_when_the_history_dates_its_departure(db):
     # The 2025 snapshot, as the network's own directory: its 28 co-ops are members.
     run("cotech-jekyll", pre_strip(), members=True)
     assert Coop.objects.members().count() == 28
 
     summary = run("cotech-history", history())
 
-    # we-are-open left in 2026: the history says former, but an import never demotes.
+    # we-are-open left in 2026: the history dates its removal, so it is a former member now.
     we_are_open = Coop.objects.get(slug="we-are-open")
-    assert (we_are_open.status, we_are_open.left_on) == ("member", datetime.date(2026, 3, 19))
-    # The 29 current members (27 were in the snapshot, cookiewolf and sepheo are new), and
-    # we-are-open; the history's other 29 former members come in as former.
-    assert Coop.objects.members().count() == 29 + 1
-    assert Coop.objects.filter(status="former").count() == 30 - 1
+    assert (we_are_open.status, we_are_open.left_on) == ("former", datetime.date(2026, 3, 19))
+    # The 29 current members (27 were in the snapshot, cookiewolf and sepheo are new); the
+    # history's 30 former members, we-are-open among them.
+    assert Coop.objects.members().count() == 29
+    assert Coop.objects.filter(status="former").count() == 30
     assert len(summary.merged) == 28 and len(summary.created) == 31
 
 

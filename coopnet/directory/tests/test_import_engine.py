@@ -194,6 +194,9 @@ def test_it_merges_the_real_overlaps_of_cotech_and_cooperatives_uk(db):
     assert dandelion.sources.count() == 2
 
 
+DAY = datetime.date(2026, 3, 19)
+
+
 # Status
 
 
@@ -219,6 +222,33 @@ def test_it_only_ever_moves_a_status_up(db, coop):
     assert Coop.objects.get(name="Observed Co").status == "former"
     run(record(source_id="x", name="Observed Co"), members=True)
     assert Coop.objects.get(name="Observed Co").status == "member"
+
+
+def test_it_makes_a_member_former_when_a_record_dates_its_departure(db, coop):
+    run(record(source_id="h", name=coop.name, country="GB", status="former", left_on=DAY))
+
+    coop.refresh_from_db()
+    assert (coop.status, coop.left_on) == ("former", DAY)
+
+
+def test_it_keeps_a_member_who_joined_again_after_the_dated_departure(db, coop):
+    coop.joined_on = DAY + datetime.timedelta(days=30)
+    coop.save(update_fields=["joined_on"])
+
+    run(record(source_id="h", name=coop.name, country="GB", status="former", left_on=DAY))
+
+    coop.refresh_from_db()
+    assert coop.status == "member"
+
+
+def test_it_does_not_move_a_status_again_when_a_source_repeats_itself(db, coop):
+    run(record(source_id="m", name=coop.name, country="GB"), members=True)
+    run(record(source_id="h", name=coop.name, country="GB", status="former", left_on=DAY))
+
+    run(record(source_id="m", name=coop.name, country="GB"), members=True)
+
+    coop.refresh_from_db()
+    assert coop.status == "former"
 
 
 # Fields
