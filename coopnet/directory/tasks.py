@@ -2,7 +2,10 @@
 
 from django_tasks import task
 
+from coopnet.notifications.reminders import availability_reminders_send
+
 
 @task()
 def send_availability_reminders() -> int:
-    return 0
+    """Daily: ask co-ops whose availability is old whether it is still true."""
+    return availability_reminders_send()

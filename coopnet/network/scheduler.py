@@ -33,10 +33,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
         "expire-invitations", "coopnet.network.tasks.expire_invitations", timedelta(hours=1)
     ),
+    # Hourly, so that digests go out in NetworkSettings.digest_hour: the task sends only then
+    # (or when an entry has waited over a day), whenever the scheduler happened to start.
     PeriodicJob(
         "send-notification-digests",
         "coopnet.notifications.tasks.send_digests",
-        timedelta(days=1),
+        timedelta(hours=1),
     ),
     PeriodicJob(
         "availability-reminders",

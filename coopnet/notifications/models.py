@@ -6,6 +6,7 @@ by their `NotificationSettings`, an email at once, a line in the daily digest, o
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopnet.accounts.models import hash_token, new_token
@@ -72,6 +73,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    @property
+    def link(self) -> str:
+        """The link as the inbox shows it: only a path on this site, never another scheme."""
+        url = self.url.strip()
+        return url if url.startswith("/") and not url.startswith("//") else ""
+
 
 class FeedTokenQuerySet(models.QuerySet):
     def active(self) -> "FeedTokenQuerySet":
@@ -103,3 +110,24 @@ class FeedToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hash_token(raw)
+
+
+class AvailabilityReminder(models.Model):
+    """When a co-op was last asked whether its availability is still true.
+
+    Kept here rather than on `Coop`: it is the reminder job's memory, not the co-op's data.
+    """
+
+    coop = models.ForeignKey(
+        "directory.Coop", on_delete=models.CASCADE, related_name="availability_reminders"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    # The availability date the reminder was about (None: never stated or confirmed).
+    availability_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["coop", "sent_at"], name="availability_reminder_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.coop} reminded {self.sent_at:%Y-%m-%d}"
