@@ -107,8 +107,9 @@ class Brief(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.organisation or self.contact_name or _("a client")
-        return f"{who}: {self.text[:60]}"
+        # No contact details: this label is copied into the append-only audit log, which keeps
+        # it after the client's details are deleted.
+        return f"#{self.pk}: {self.text[:60]}"
 
     @property
     def is_open(self) -> bool:
@@ -254,6 +255,11 @@ class CoopConflict(models.Model):
     note = models.CharField(_("note for coordinators"), max_length=300, blank=True)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Which of the two asked for it (the pair is stored in id order, so `coop` does not say):
+    # its worker-owners may take it back, the other co-op's may not.
+    declared_by_coop = models.ForeignKey(
+        "directory.Coop", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,138 @@
+"""Reads of the brief journey that span models, and who may see what.
+
+The client's contact details are the sensitive part: coordinators see them, and so do the
+worker-owners of the co-ops a brief was sent to, never before it was sent and never after the
+details were deleted. Pages, the API and the services ask these functions rather than
+repeating the rule.
+"""
+
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+
+from coopnet.accounts.models import Membership, User
+from coopnet.directory.models import Coop
+from coopnet.hire.models import Brief, BriefRecipient, Consortium
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_coordinator(user: Any) -> bool:
+    return _active(user) and user.is_coordinator
+
+
+def is_worker_owner(user: Any, coop: Coop) -> bool:
+    """True when `user` belongs to `coop` (coordinators only when they belong to it too)."""
+    return _active(user) and Membership.objects.filter(user=user, coop=coop).exists()
+
+
+def coop_worker_owners(coops: list[Coop]) -> QuerySet[User]:
+    """The active worker-owners of `coops`: who hears about a brief sent to them."""
+    return User.objects.filter(
+        is_active=True, memberships__coop__in=[c.pk for c in coops]
+    ).distinct()
+
+
+def coordinators() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, is_staff=True)
+
+
+def brief_contact_visible_to(brief: Brief, user: Any) -> bool:
+    """Coordinators, and worker-owners of a co-op the brief was sent to, see who the client is."""
+    if brief.contact_deleted or not _active(user):
+        return False
+    if user.is_coordinator:
+        return True
+    return BriefRecipient.objects.sent().filter(brief=brief, coop__memberships__user=user).exists()
+
+
+def brief_visible_to(brief: Brief, user: Any) -> bool:
+    """Who may read a brief at all (its text): the same people as its contact details, and
+    still after those were deleted."""
+    if not _active(user):
+        return False
+    if user.is_coordinator:
+        return True
+    return BriefRecipient.objects.sent().filter(brief=brief, coop__memberships__user=user).exists()
+
+
+def coop_brief_inbox(user: Any) -> QuerySet[BriefRecipient]:
+    """The briefs sent to the co-ops `user` is a worker-owner of, newest first."""
+    if not _active(user):
+        return BriefRecipient.objects.none()
+    return (
+        BriefRecipient.objects.for_user(user)
+        .select_related("brief", "brief__sector", "coop", "passed_from", "passed_from__coop")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def briefs_for_coordinators(status: str | None = None) -> QuerySet[Brief]:
+    """Every brief (or those with `status`), newest first, with how many co-ops got and answered
+    it (`recipient_count`, `interested_count`, `declined_count`)."""
+    briefs = Brief.objects.all() if status is None else Brief.objects.filter(status=status)
+    sent = Q(recipients__sent_at__isnull=False)
+    return (
+        briefs.select_related("sector")
+        .prefetch_related("services")
+        .annotate(
+            recipient_count=Count("recipients", filter=sent, distinct=True),
+            interested_count=Count(
+                "recipients",
+                filter=sent & Q(recipients__response=BriefRecipient.Response.INTERESTED),
+                distinct=True,
+            ),
+            declined_count=Count(
+                "recipients",
+                filter=sent & Q(recipients__response=BriefRecipient.Response.DECLINED),
+                distinct=True,
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def brief_recipients_for_client(brief: Brief) -> QuerySet[BriefRecipient]:
+    """The co-ops a brief was sent to, as its client sees them.
+
+    `client_message` is the co-op's message when it is interested, and empty otherwise: a
+    decline's reason and a pass-on note are for the network, not the client. Templates and the
+    API show `client_message`, never `response_message`.
+    """
+    return (
+        BriefRecipient.objects.sent()
+        .filter(brief=brief)
+        .select_related("coop")
+        .annotate(
+            client_message=Case(
+                When(response=BriefRecipient.Response.INTERESTED, then="response_message"),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .order_by("sent_at", "coop__name")
+    )
+
+
+def brief_choosable_consortia(brief: Brief) -> list[Consortium]:
+    """The teams proposed for `brief` whose every member answered "interested"."""
+    interested = set(
+        BriefRecipient.objects.sent()
+        .filter(brief=brief, response=BriefRecipient.Response.INTERESTED)
+        .values_list("coop_id", flat=True)
+    )
+    consortia = brief.consortia.select_related("lead").prefetch_related("memberships__coop")
+    return [
+        consortium
+        for consortium in consortia
+        if consortium.memberships.all()
+        and {m.coop_id for m in consortium.memberships.all()} <= interested
+    ]
+
+
+def brief_pass_on_candidates(recipient: BriefRecipient) -> QuerySet[Coop]:
+    """Member co-ops a recipient may pass its brief to: not itself, not already asked."""
+    asked = BriefRecipient.objects.filter(brief_id=recipient.brief_id).values("coop_id")
+    return Coop.objects.members().exclude(pk__in=asked).exclude(pk=recipient.coop_id)
