@@ -5,6 +5,9 @@ from django.test import override_settings
 from coopnet.accounts.models import Membership, User
 from coopnet.directory.models import Coop
 from coopnet.directory.sample import COOP_NAMES, SAMPLE_PASSWORD
+from coopnet.hire.models import Brief, BriefRecipient
+from coopnet.referrals.ledger import coop_ledger
+from coopnet.referrals.models import Referral
 
 
 def test_it_loads_an_invented_network_with_every_role(db):
@@ -24,6 +27,21 @@ def test_it_loads_an_invented_network_with_every_role(db):
     assert User.objects.get(username="ada").check_password(SAMPLE_PASSWORD)
     # Every member is findable by what it does.
     assert all(c.search_tags for c in Coop.objects.members())
+
+
+def test_it_shows_each_flow_at_a_step_a_person_can_act_on(db):
+    call_command("load_sample_network", verbosity=0)
+
+    ada = User.objects.get(username="ada")
+    statuses = sorted(Brief.objects.values_list("status", flat=True))
+    assert statuses == ["chosen", "new", "sent"]
+    assert BriefRecipient.objects.for_user(ada).filter(response="pending").exists()
+    assert sorted(Referral.objects.values_list("status", flat=True)) == [
+        "claimed",
+        "offered",
+        "won",
+    ]
+    assert coop_ledger(ada.memberships.get().coop).given_won == 1
 
 
 def test_it_loads_only_into_an_empty_database(db):

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from coopnet.accounts.models import User
 from coopnet.directory.models import Coop
 from coopnet.directory.sample import SAMPLE_PASSWORD, SAMPLE_PEOPLE, load_sample_network
+from coopnet.hire.sample import load_sample_briefs
+from coopnet.referrals.sample import load_sample_referrals
 
 
 class Command(BaseCommand):
@@ -26,7 +30,14 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already has co-ops; the sample loads only into an empty one."
             )
-        counts = load_sample_network()
+        with transaction.atomic():
+            counts = load_sample_network()
+            # The flows run through the real services, so the sample shows what members see.
+            people = {user.username: user for user in User.objects.all()}
+            counts["briefs"] = load_sample_briefs(
+                coordinator=people["coordinator"], worker_owner=people["ada"]
+            )
+            counts["referrals"] = load_sample_referrals(giver=people["ada"], taker=people["chloe"])
         self.stdout.write(
             self.style.SUCCESS(
                 "Loaded the sample network: "
