@@ -11,7 +11,7 @@ from coopnet.accounts.models import Invitation
 from coopnet.network.models import NetworkSettings
 
 
-def _forget_arguments(context: TaskContext) -> None:
+def forget_task_arguments(context: TaskContext) -> None:
     # These mails carry live links (an invitation, a password reset) that the database otherwise
     # keeps only as hashes: once the mail is sent, the queue's copy of the link is blanked rather
     # than kept until the task results are pruned. A failed task keeps its arguments, so that it
@@ -30,7 +30,7 @@ def send_invitation_email(context: TaskContext, *, invitation_id: int, accept_ur
         Invitation.objects.select_related("coop", "invited_by").filter(pk=invitation_id).first()
     )
     if invitation is None or not invitation.is_usable:
-        _forget_arguments(context)
+        forget_task_arguments(context)
         return False
     email_context = {
         "invitation": invitation,
@@ -41,7 +41,7 @@ def send_invitation_email(context: TaskContext, *, invitation_id: int, accept_ur
     subject = render_to_string("accounts/email/invitation_subject.txt", email_context)
     body = render_to_string("accounts/email/invitation.txt", email_context)
     send_mail(" ".join(subject.split()), body, None, [invitation.email])
-    _forget_arguments(context)
+    forget_task_arguments(context)
     return True
 
 
@@ -51,4 +51,4 @@ def send_password_reset_email(
 ) -> None:
     """Mail a password-reset message that the web request already rendered."""
     send_mail(subject, body, None, [to_email])
-    _forget_arguments(context)
+    forget_task_arguments(context)

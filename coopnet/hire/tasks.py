@@ -10,9 +10,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_tasks import TaskContext, task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
+from coopnet.accounts.tasks import forget_task_arguments
 from coopnet.hire.models import Brief, BriefRecipient
 from coopnet.network.models import NetworkSettings
 
@@ -26,17 +25,6 @@ class ClientEmail:
     CLOSED = "closed"  # a coordinator closed the brief
 
     ALL = (CONFIRMATION, LINK, ANSWERED, CLOSED)
-
-
-def _forget_arguments(context: TaskContext) -> None:
-    # The private link is kept in the database only as a hash: once the mail is sent (or found
-    # unnecessary) the queue's copy of the link is blanked rather than kept until task results
-    # are pruned. The same rule as coopnet.accounts.tasks, for the same reason.
-    if not isinstance(context.task_result.task.get_backend(), DatabaseBackend):
-        return
-    DBTaskResult.objects.filter(id=context.task_result.id).update(
-        args_kwargs={"args": [], "kwargs": {"sent": True}}
-    )
 
 
 def _subject(kind: str, brief: Brief, recipient: BriefRecipient | None, network) -> str:
@@ -70,7 +58,7 @@ def send_brief_client_email(
         raise ValueError(f"unknown client email kind {kind!r}")
     brief = Brief.objects.filter(pk=brief_id).first()
     if brief is None or brief.contact_deleted or not brief.contact_email:
-        _forget_arguments(context)
+        forget_task_arguments(context)
         return False
     recipient = None
     if recipient_id is not None:
@@ -80,7 +68,7 @@ def send_brief_client_email(
             .first()
         )
         if recipient is None:
-            _forget_arguments(context)
+            forget_task_arguments(context)
             return False
     network = NetworkSettings.load()
     email_context = {
@@ -93,7 +81,7 @@ def send_brief_client_email(
     body = render_to_string(f"hire/email/client_{kind}.txt", email_context)
     subject = _subject(kind, brief, recipient, network)
     send_mail(" ".join(subject.split()), body, None, [brief.contact_email])
-    _forget_arguments(context)
+    forget_task_arguments(context)
     return True
 
 
