@@ -164,23 +164,33 @@ def referral_value_visible_to(referral: Referral, user) -> bool:
     return referral.from_coop_id in coop_ids or referral.claimed_by_coop_id in coop_ids
 
 
-def referral_answering_coops(referral: Referral, user) -> QuerySet:
+def referral_answering_coops(
+    referral: Referral, user, *, member_coops: dict[int, Coop] | None = None
+) -> list[Coop]:
     """The user's co-ops that may claim or decline `referral` now (for the claim form).
 
     Network referral: the user's member co-ops but the sender that have not declined it;
     directed: those holding an offer waiting for their answer. Empty once it is not open.
+    A list page passes `member_coops` (the user's member co-ops by id) and prefetches the
+    offers, so that each row costs no query.
     """
-    coop_ids = member_coop_ids_of(user) - {referral.from_coop_id}
+    if member_coops is None:
+        member_coops = {c.pk: c for c in Coop.objects.filter(pk__in=member_coop_ids_of(user))}
+    coop_ids = member_coops.keys() - {referral.from_coop_id}
     if not coop_ids or referral.status != Referral.Status.OFFERED:
-        return Coop.objects.none()
+        return []
+    offers = referral.offers.all()
     if referral.audience == Referral.Audience.NETWORK:
-        declined = referral.offers.filter(state=ReferralOffer.State.DECLINED).values("coop_id")
-        return Coop.objects.filter(pk__in=coop_ids).exclude(pk__in=declined).order_by("name")
-    offered = referral.offers.filter(state=ReferralOffer.State.OFFERED).values("coop_id")
-    return Coop.objects.filter(pk__in=coop_ids).filter(pk__in=offered).order_by("name")
+        declined = {o.coop_id for o in offers if o.state == ReferralOffer.State.DECLINED}
+        allowed = coop_ids - declined
+    else:
+        allowed = coop_ids & {o.coop_id for o in offers if o.state == ReferralOffer.State.OFFERED}
+    return sorted((member_coops[pk] for pk in allowed), key=lambda coop: coop.name)
 
 
-def referral_statuses_for(referral: Referral, user) -> list[str]:
+def referral_statuses_for(
+    referral: Referral, user, *, coop_ids: set[int] | None = None
+) -> list[str]:
     """The statuses `user` may move `referral` to with `referral_set_status`, in pipeline order.
 
     The claiming co-op (or a coordinator) moves a claimed referral on; the sender (or a
@@ -190,7 +200,8 @@ def referral_statuses_for(referral: Referral, user) -> list[str]:
         return []
     allowed = Referral.NEXT_STATUSES.get(referral.status, set())
     coordinator = user.is_coordinator
-    coop_ids = coop_ids_of(user)
+    if coop_ids is None:
+        coop_ids = coop_ids_of(user)
     statuses: list[str] = []
     if referral.claimed_by_coop_id and (coordinator or referral.claimed_by_coop_id in coop_ids):
         statuses += [s for s in CLAIMER_STATUSES if s in allowed]

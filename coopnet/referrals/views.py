@@ -33,6 +33,7 @@ from coopnet.referrals.forms import (
 )
 from coopnet.referrals.models import Referral, ReferralOffer
 from coopnet.referrals.selectors import (
+    coop_ids_of,
     member_coop_ids_of,
     referral_answering_coops,
     referral_contact_visible_to,
@@ -93,10 +94,6 @@ def _ids(referral: Referral, form: str) -> str:
     return f"id_{form}{referral.pk}_%s"
 
 
-def _answering_coops(referral: Referral, user) -> list[Coop]:
-    return list(referral_answering_coops(referral, user))
-
-
 # The list
 
 
@@ -107,9 +104,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if not _may_use_referrals(user):
         return _forbidden(request)
     coops = _user_coops(user)
+    member_coops = {c.pk: c for c in Coop.objects.filter(pk__in=member_coop_ids_of(user))}
     open_rows = []
     for referral in _with_lead_data(referrals_open_for(user)):
-        answering = _answering_coops(referral, user)
+        answering = referral_answering_coops(referral, user, member_coops=member_coops)
         open_rows.append(
             {
                 "referral": referral,
@@ -119,8 +117,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         )
     sent = list(_with_lead_data(referrals_sent_by(user)))
     received_rows = []
+    coop_ids = coop_ids_of(user)
     for referral in _with_lead_data(referrals_received_by(user)):
-        statuses = referral_statuses_for(referral, user)
+        statuses = referral_statuses_for(referral, user, coop_ids=coop_ids)
         form = StatusForm(statuses=statuses, auto_id=_ids(referral, "status")) if statuses else None
         received_rows.append({"referral": referral, "status_form": form})
     return render(
@@ -181,7 +180,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
     user = request.user
     coops = _user_coops(user)
     coop_ids = {c.pk for c in coops}
-    answering = _answering_coops(referral, user)
+    answering = referral_answering_coops(referral, user)
     statuses = referral_statuses_for(referral, user)
     sees_everything = user.is_coordinator or referral.from_coop_id in coop_ids
     if answering:
@@ -260,7 +259,7 @@ def referral_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get_answerable(request, pk)
     if isinstance(referral, HttpResponse):
         return referral
-    answering = _answering_coops(referral, request.user)
+    answering = referral_answering_coops(referral, request.user)
     if not answering:
         return _not_answerable(request, referral)
     form = ClaimForm(request.POST, coops=answering, auto_id=_ids(referral, "claim"))
@@ -289,7 +288,7 @@ def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get_answerable(request, pk)
     if isinstance(referral, HttpResponse):
         return referral
-    answering = _answering_coops(referral, request.user)
+    answering = referral_answering_coops(referral, request.user)
     if not answering:
         return _not_answerable(request, referral)
     form = DeclineForm(request.POST, coops=answering, auto_id=_ids(referral, "decline"))

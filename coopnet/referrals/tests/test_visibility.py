@@ -188,14 +188,14 @@ def test_answering_coops_and_next_statuses_per_user(
     referral = referral_create(actor=member, from_coop=coop, title="Lead")
 
     assert list(referral_answering_coops(referral, other_member)) == [other_coop]
-    assert not referral_answering_coops(referral, member).exists()
-    assert not referral_answering_coops(referral, people["former"]).exists()
+    assert referral_answering_coops(referral, member) == []
+    assert referral_answering_coops(referral, people["former"]) == []
     assert referral_statuses_for(referral, member) == ["withdrawn"]
     assert referral_statuses_for(referral, other_member) == []
 
     referral_claim(actor=other_member, referral=referral, coop=other_coop)
 
-    assert not referral_answering_coops(referral, people["third"]).exists()
+    assert referral_answering_coops(referral, people["third"]) == []
     assert referral_statuses_for(referral, other_member) == ["in_contact", "won", "lost"]
     assert referral_statuses_for(referral, member) == ["withdrawn"]
     assert referral_statuses_for(referral, coordinator) == [
