@@ -1,0 +1,51 @@
+"""Plain helpers for the hire page and API tests: a client's brief, sent to co-ops through the
+same services the pages call."""
+
+from coopnet.hire import services
+from coopnet.hire.models import Brief, BriefRecipient
+
+BRIEF_TEXT = "We need an accessible website for our food bank, with a volunteer rota."
+
+
+def submit_brief(**overrides) -> tuple[Brief, str]:
+    """A client's brief as the form would save it; returns it and its raw private-link token."""
+    data = {
+        "contact_name": "Cara Client",
+        "contact_email": "cara@riverside.example",
+        "organisation": "Riverside Food Bank",
+        "sector": None,
+        "text": BRIEF_TEXT,
+        "services": [],
+        "budget": "",
+        "timeline": "",
+        "effort_days": None,
+        "location": "Sheffield",
+        "remote_ok": True,
+        "consent_to_share": True,
+        "ip": "203.0.113.7",
+    }
+    data.update(overrides)
+    return services.brief_submit(**data)
+
+
+def send_to(brief: Brief, coordinator, *coops) -> list[BriefRecipient]:
+    return services.brief_send(actor=coordinator, brief=brief, coops=list(coops))
+
+
+def send_to_team(brief: Brief, coordinator, team) -> list[BriefRecipient]:
+    """Send to a proposed team; the recipients by co-op name."""
+    recipients = services.brief_send(actor=coordinator, brief=brief, team=team)
+    return sorted(recipients, key=lambda r: r.coop.name)
+
+
+def sent_entry(coordinator, coop, **overrides) -> BriefRecipient:
+    """A brief sent to `coop`: its inbox entry."""
+    brief, _raw = submit_brief(**overrides)
+    (entry,) = send_to(brief, coordinator, coop)
+    return entry
+
+
+def answer(
+    entry: BriefRecipient, user, *, interested: bool = True, message: str = "We can."
+) -> None:
+    services.brief_answer(actor=user, recipient=entry, interested=interested, message=message)

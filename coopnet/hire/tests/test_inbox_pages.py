@@ -1,0 +1,244 @@
+"""/hire/inbox/: a co-op's worker-owners answer briefs, pass them on, record outcomes and turn a
+won brief into a case study."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coopnet.directory.models import CaseStudy
+from coopnet.hire import services
+from coopnet.hire.models import Brief, BriefRecipient
+from coopnet.hire.tests.page_helpers import answer, sent_entry, submit_brief
+
+INBOX = "/hire/inbox/"
+
+
+def url(entry: BriefRecipient, action: str = "") -> str:
+    return reverse(f"hire:inbox_{action}" if action else "hire:inbox_detail", args=[entry.pk])
+
+
+@pytest.fixture
+def entry(coordinator, coop):
+    return sent_entry(coordinator, coop)
+
+
+def writes(other_coop) -> dict[str, dict]:
+    return {
+        "answer": {"answer": "interested", "message": "We can do it."},
+        "pass": {"to_coop": str(other_coop.pk), "message": "Over to you."},
+        "outcome": {"outcome": "won", "value": "1000"},
+        "case_study": {"title": "Food bank site", "summary": "A new site."},
+    }
+
+
+def assert_unchanged(entry: BriefRecipient) -> None:
+    entry.refresh_from_db()
+    assert (entry.response, entry.outcome, entry.case_study_id) == ("pending", "", None)
+    assert entry.brief.recipients.count() == 1
+
+
+def test_it_names_the_urls_other_apps_link_to():
+    assert reverse("hire:inbox") == INBOX
+    assert reverse("hire:inbox_detail", args=[7]) == "/hire/inbox/7/"
+
+
+def test_it_sends_anonymous_people_to_sign_in(client, entry, other_coop):
+    for path in [INBOX, url(entry)]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    for action, data in writes(other_coop).items():
+        assert client.post(url(entry, action), data).status_code == 302
+    assert_unchanged(entry)
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_member"])
+def test_it_hides_other_co_ops_briefs(client, entry, other_coop, who, request):
+    client.force_login(request.getfixturevalue(who))
+
+    assert "food bank" not in client.get(INBOX).content.decode()
+    assert client.get(url(entry)).status_code == 404
+    for action, data in writes(other_coop).items():
+        assert client.post(url(entry, action), data).status_code == 404
+    assert_unchanged(entry)
+
+
+def test_it_shows_coordinators_the_entry_but_lets_only_worker_owners_act(
+    client, entry, other_coop, coordinator
+):
+    client.force_login(coordinator)
+
+    html = client.get(url(entry)).content.decode()
+    assert "cara@riverside.example" in html
+    assert url(entry, "answer") not in html
+    for action, data in writes(other_coop).items():
+        assert client.post(url(entry, action), data).status_code == 403
+    assert_unchanged(entry)
+
+
+def test_it_lists_the_co_ops_briefs_newest_first(client, coordinator, coop, member):
+    older = sent_entry(coordinator, coop, text="An older brief about a website.")
+    newer = sent_entry(coordinator, coop, text="A newer brief about hosting.")
+    client.force_login(member)
+
+    html = client.get(INBOX).content.decode()
+
+    assert html.index(url(newer)) < html.index(url(older))
+    assert "Not answered yet" in html
+
+
+def test_it_shows_the_brief_the_contact_and_why_it_was_suggested(client, entry, member):
+    entry.match_reasons = ["Builds accessible websites for charities."]
+    entry.save(update_fields=["match_reasons"])
+    client.force_login(member)
+
+    html = client.get(url(entry)).content.decode()
+
+    assert "We need an accessible website for our food bank" in html
+    assert "Cara Client" in html and "cara@riverside.example" in html
+    assert "Builds accessible websites for charities." in html
+    assert f'href="/referrals/new/?brief={entry.pk}"' in html
+
+
+def test_it_hides_the_contact_once_deleted(client, entry, member):
+    services.brief_contact_delete(brief=entry.brief)
+    client.force_login(member)
+
+    html = client.get(url(entry)).content.decode()
+
+    assert "cara@riverside.example" not in html
+    assert "contact details were deleted" in html
+
+
+def test_it_saves_an_interested_answer_for_the_client(client, entry, member):
+    client.force_login(member)
+
+    response = client.post(
+        url(entry, "answer"), {"answer": "interested", "message": "We can do it."}
+    )
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.response, entry.response_message) == ("interested", "We can do it.")
+
+
+def test_it_asks_for_a_message_and_keeps_the_choice(client, entry, member):
+    client.force_login(member)
+
+    response = client.post(url(entry, "answer"), {"answer": "decline", "message": ""})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Write a message to the client, or your reason." in html
+    assert 'value="decline" id="id_answer_1" required checked' in html
+    entry.refresh_from_db()
+    assert entry.response == "pending"
+
+
+def test_it_lets_an_interested_co_op_decline_after_all_but_nothing_else(client, entry, member):
+    answer(entry, member)
+    client.force_login(member)
+
+    html = client.get(url(entry)).content.decode()
+    assert 'value="interested"' not in html
+    assert "We decline after all" in html
+    refused = client.post(url(entry, "answer"), {"answer": "interested", "message": "Again"})
+    assert refused.status_code == 400
+
+    client.post(url(entry, "answer"), {"answer": "decline", "message": "Too busy now."})
+    entry.refresh_from_db()
+    assert (entry.response, entry.response_message) == ("declined", "Too busy now.")
+
+
+def test_it_passes_a_brief_to_another_member_co_op(client, entry, member, other_coop, other_member):
+    client.force_login(member)
+
+    response = client.post(url(entry, "pass"), writes(other_coop)["pass"])
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.response == BriefRecipient.Response.PASSED
+    passed = BriefRecipient.objects.get(coop=other_coop)
+    assert passed.passed_from == entry
+    client.force_login(other_member)
+    html = client.get(url(passed)).content.decode()
+    assert "Hedgerow Digital passed this brief on to you." in html
+
+
+def test_it_offers_only_member_co_ops_not_yet_asked(client, entry, member, other_coop):
+    client.force_login(member)
+
+    html = client.get(url(entry)).content.decode()
+
+    assert f'<option value="{other_coop.pk}">Tidewater Tech</option>' in html
+    assert f'<option value="{entry.coop.pk}">' not in html
+
+
+def test_it_records_an_outcome_and_refuses_a_negative_value(client, entry, member):
+    client.force_login(member)
+
+    refused = client.post(url(entry, "outcome"), {"outcome": "won", "value": "-5"})
+    assert refused.status_code == 400
+    assert "greater than or equal to 0" in refused.content.decode()
+
+    client.post(url(entry, "outcome"), {"outcome": "won", "value": "1200.50"})
+    entry.refresh_from_db()
+    assert (entry.outcome, entry.outcome_value) == ("won", Decimal("1200.50"))
+
+
+def test_it_turns_a_won_brief_into_a_case_study_on_the_profile(client, entry, member, coop):
+    client.force_login(member)
+    assert "Make a case study" not in client.get(url(entry)).content.decode()
+    client.post(url(entry, "outcome"), {"outcome": "won", "value": ""})
+    assert "Make a case study" in client.get(url(entry)).content.decode()
+
+    response = client.post(
+        url(entry, "case_study"),
+        {"title": "Food bank site", "summary": "A **new** site.", "year": "2026"},
+    )
+
+    assert response.status_code == 302
+    case_study = CaseStudy.objects.get()
+    assert list(case_study.coops.all()) == [coop]
+    assert case_study.client_name == "Riverside Food Bank"
+    assert "Food bank site" in client.get(coop.get_absolute_url()).content.decode()
+    assert "Make a case study" not in client.get(url(entry)).content.decode()
+
+
+def test_it_says_when_the_client_chose_another_co_op(
+    client, coordinator, coop, other_coop, member, other_member
+):
+    brief, _raw = submit_brief()
+    hedgerow, tidewater = services.brief_send(
+        actor=coordinator, brief=brief, coops=[coop, other_coop]
+    )
+    answer(hedgerow, member)
+    answer(tidewater, other_member)
+    services.brief_choose(brief=brief, recipients=[tidewater])
+    client.force_login(member)
+
+    html = client.get(url(hedgerow)).content.decode()
+
+    assert "The client chose another co-op for this one." in html
+    assert url(hedgerow, "pass") not in html
+    assert Brief.objects.get().status == Brief.Status.CHOSEN
+
+
+def test_it_lists_in_the_same_number_of_queries_however_many_briefs(
+    client, coordinator, coop, member
+):
+    client.force_login(member)
+    sent_entry(coordinator, coop)
+    with CaptureQueriesContext(connection) as one:
+        client.get(INBOX)
+    for _ in range(3):
+        sent_entry(coordinator, coop)
+    with CaptureQueriesContext(connection) as four:
+        html = client.get(INBOX).content.decode()
+
+    assert len(re.findall(r'href="/hire/inbox/\d+/"', html)) == 4
+    assert len(four) == len(one)
