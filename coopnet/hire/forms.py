@@ -330,3 +330,23 @@ class CaseStudyForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Markdown. It appears on the profiles of the co-ops that did the work."),
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
+
+
+class CoopConflictForm(ErrorSummaryMixin, forms.Form):
+    other_coop = forms.ModelChoiceField(
+        label=_("Co-op you will not work with"),
+        queryset=Coop.objects.none(),
+        empty_label=_("— choose a member co-op —"),
+        error_messages={"required": _("Choose the co-op.")},
+    )
+    note = forms.CharField(
+        label=_("Why (optional; only coordinators read it)"),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, coop: Coop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other_coop"].queryset = (
+            Coop.objects.members().exclude(pk=coop.pk).order_by("name")
+        )

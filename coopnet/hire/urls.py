@@ -28,6 +28,12 @@ urlpatterns = [
         name="coordinator_brief_revoke",
     ),
     # The co-ops' inbox
+    path("conflicts/<slug:slug>/", views.coop_conflicts, name="coop_conflicts"),
+    path(
+        "conflicts/<slug:slug>/<int:pk>/remove/",
+        views.coop_conflict_remove,
+        name="coop_conflict_remove",
+    ),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.inbox_detail, name="inbox_detail"),
     path("inbox/<int:pk>/answer/", views.inbox_answer, name="inbox_answer"),

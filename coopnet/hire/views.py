@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from coopnet.accounts.ratelimit import client_ip
 from coopnet.directory.models import Coop
 from coopnet.hire import forms, selectors, services
 from coopnet.hire.concepts import concept_label
-from coopnet.hire.models import Brief, BriefRecipient
+from coopnet.hire.models import Brief, BriefRecipient, CoopConflict
 
 BRIEFS_PER_PAGE = 50
 INBOX_PER_PAGE = 25
@@ -627,3 +627,68 @@ def inbox_case_study(request: HttpRequest, pk: int) -> HttpResponse:
         write,
         _("The case study is on the profiles of the co-ops that did the work."),
     )
+
+
+# Declared conflicts: pairs of co-ops that suggested teams never put together
+
+
+def _conflicts_coop(request: HttpRequest, slug: str) -> Coop:
+    coop = get_object_or_404(Coop, slug=slug)
+    if not (
+        selectors.is_coordinator(request.user) or selectors.is_worker_owner(request.user, coop)
+    ):
+        raise PermissionDenied(_("Only the co-op's worker-owners can see its declared conflicts."))
+    return coop
+
+
+@login_required
+def coop_conflicts(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = _conflicts_coop(request, slug)
+    form = forms.CoopConflictForm(_posted(request), coop=coop)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.coop_conflict_declare(
+                    actor=request.user,
+                    coop=coop,
+                    other_coop=form.cleaned_data["other_coop"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: teams suggested here will not pair you."))
+                return redirect("hire:coop_conflicts", slug=coop.slug)
+    conflicts = (
+        CoopConflict.objects.filter(Q(coop=coop) | Q(other_coop=coop))
+        .select_related("coop", "other_coop", "declared_by_coop")
+        .order_by("created_at")
+    )
+    rows = [
+        {
+            "conflict": conflict,
+            "other": conflict.other_coop if conflict.coop_id == coop.pk else conflict.coop,
+            "declared_here": conflict.declared_by_coop_id in (None, coop.pk),
+        }
+        for conflict in conflicts
+    ]
+    return render(
+        request,
+        "hire/coop_conflicts.html",
+        {"coop": coop, "form": form, "rows": rows},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def coop_conflict_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = _conflicts_coop(request, slug)
+    conflict = get_object_or_404(
+        CoopConflict.objects.filter(Q(coop=coop) | Q(other_coop=coop)), pk=pk
+    )
+    services.coop_conflict_remove(actor=request.user, conflict=conflict)
+    messages.success(request, _("Removed."))
+    return redirect("hire:coop_conflicts", slug=coop.slug)
