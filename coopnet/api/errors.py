@@ -31,6 +31,7 @@ CODE_BY_STATUS = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     429: "throttled",
     500: "server_error",
 }

@@ -14,6 +14,20 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/sectors"),
     ("get", "/api/v1/clients"),
     ("get", "/api/v1/me"),
+    ("post", "/api/v1/match"),
+    ("get", "/api/v1/briefs/inbox"),
+    ("get", "/api/v1/briefs/inbox/{id}"),
+    ("post", "/api/v1/briefs/inbox/{id}/answer"),
+    ("post", "/api/v1/briefs/inbox/{id}/pass"),
+    ("post", "/api/v1/briefs/inbox/{id}/outcome"),
+    ("get", "/api/v1/referrals"),
+    ("post", "/api/v1/referrals"),
+    ("get", "/api/v1/referrals/{referral_id}"),
+    ("post", "/api/v1/referrals/{referral_id}/claim"),
+    ("post", "/api/v1/referrals/{referral_id}/decline"),
+    ("post", "/api/v1/referrals/{referral_id}/status"),
+    ("get", "/api/v1/referrals/ledger"),
+    ("get", "/api/v1/referrals/totals"),
 }
 
 
