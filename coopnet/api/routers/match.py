@@ -1,5 +1,104 @@
-"""The matching API: a brief in plain words to a ranked, explained shortlist."""
+"""The matching API: a brief in plain words to a ranked, explained shortlist.
 
-from ninja import Router
+Public like the directory's reads (a token is optional), but throttled per caller: matching
+costs more than a list, and a client in a loop must not slow it down for everyone.
+"""
 
-router = Router(tags=["matching"])
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.throttling import SimpleRateThrottle
+
+from coopnet.accounts.ratelimit import client_ip
+from coopnet.api.auth import OPTIONAL_TOKEN_OPENAPI, optional_token_auth
+from coopnet.hire.matching import BriefNeeds, match_coops, outcome_payload, validate_needs
+
+router = Router(tags=["matching"], auth=optional_token_auth)
+
+MATCH_RATE = "60/min"
+MAX_TERMS = 20
+
+
+class MatchThrottle(SimpleRateThrottle):
+    """Match requests per person (by token owner) or, for visitors, per address."""
+
+    scope = "api_match"
+
+    def __init__(self, rate: str = MATCH_RATE) -> None:
+        super().__init__(rate)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "auth", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            ident = f"user:{user.pk}"
+        else:
+            ident = f"ip:{client_ip(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+MATCH_THROTTLE = MatchThrottle()
+
+
+class MatchIn(Schema):
+    text: str = Field(..., min_length=1, max_length=5000, description="The brief, in plain words.")
+    services: list[str] = Field(default_factory=list, max_length=MAX_TERMS)
+    technologies: list[str] = Field(default_factory=list, max_length=MAX_TERMS)
+    sector: str = Field("", max_length=150, description="A sector slug: the client's own.")
+    location: str = Field("", max_length=200, description="Where the client is, in words.")
+    remote_ok: bool = Field(True, description="False when the work needs someone near.")
+    effort_days: int | None = Field(None, ge=1, le=100_000, description="Person-days.")
+    timeline_months: float | None = Field(None, gt=0, le=60)
+    limit: int = Field(10, ge=1, le=50)
+
+
+class MatchResultOut(Schema):
+    coop: str
+    name: str
+    score: float
+    reasons: list[str]
+
+
+class NeedOut(Schema):
+    key: str
+    label: str
+
+
+class TeamOut(Schema):
+    lead: str
+    members: list[str]
+    covers: dict[str, list[str]]
+    reasons: list[str]
+    score: float
+    exact: bool
+
+
+class MatchOut(Schema):
+    results: list[MatchResultOut]
+    required: list[NeedOut]
+    consortium: list[TeamOut] | None
+
+
+@router.post(
+    "/match",
+    response=MatchOut,
+    url_name="match",
+    throttle=[MATCH_THROTTLE],
+    openapi_extra=OPTIONAL_TOKEN_OPENAPI,
+)
+def match(request: HttpRequest, payload: MatchIn):
+    """Rank member co-ops for a brief, best first, each with reasons a client understands.
+
+    `consortium` is null unless no available member covers everything the brief needs (or
+    none has the capacity for `effort_days`); then it lists up to three proposed teams.
+    """
+    needs = BriefNeeds(
+        text=payload.text,
+        services=list(dict.fromkeys(payload.services)),
+        technologies=list(dict.fromkeys(payload.technologies)),
+        sector=payload.sector,
+        location=payload.location,
+        remote_ok=payload.remote_ok,
+        effort_days=payload.effort_days,
+        timeline_months=payload.timeline_months,
+    )
+    validate_needs(needs)
+    return outcome_payload(match_coops(needs, limit=payload.limit))

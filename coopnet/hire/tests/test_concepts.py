@@ -1,0 +1,134 @@
+"""The concept and synonym table: what clients' words mean, and that the table holds together."""
+
+import json
+
+from conftest import shared_data
+from coopnet.directory.sample import SERVICE_GROUPS, TECHNOLOGIES
+from coopnet.directory.sectors import SECTORS
+from coopnet.hire.concepts import (
+    CONCEPTS,
+    CONCEPTS_BY_KEY,
+    RELATED,
+    SECTOR_HINTS,
+    TECHNOLOGY,
+    concept_label,
+    concepts_for_service_slug,
+    concepts_for_technology_slug,
+    evidence_concepts,
+    evidence_table,
+    read_text,
+    tokens,
+)
+
+
+def test_it_reads_look_after_our_servers_as_hosting_and_system_administration():
+    reading = read_text("We need someone to look after our servers")
+
+    assert reading.concepts == ["hosting", "sysadmin"]
+
+
+def test_it_reads_a_donation_site_as_web_development_for_charities():
+    reading = read_text("A donation site for our winter appeal")
+
+    assert reading.concepts == ["web-development"]
+    assert reading.sectors == ["charity"]
+
+
+def test_it_ignores_plurals_case_and_filler_words():
+    assert read_text("Looks after the SERVER").concepts == read_text("look after servers").concepts
+    assert tokens("Our charities' websites") == ["charity", "website"]
+
+
+def test_it_prefers_the_longest_phrase():
+    assert read_text("a web app for bookings").concepts == ["web-applications"]
+    assert read_text("an app for bookings").concepts == ["apps"]
+    assert read_text("an iPhone app").concepts == ["mobile-apps"]
+
+
+def test_it_reads_accents_as_plain_letters():
+    assert read_text("Accessibilité and a café website").concepts == ["web-development"]
+
+
+def test_it_finds_technologies_by_name():
+    assert read_text("Our Drupal site needs a CiviCRM upgrade").concepts[:1] == ["drupal"]
+    assert "crm" in read_text("Our Drupal site needs a CiviCRM upgrade").concepts
+
+
+def test_it_does_not_take_words_from_everyday_phrases():
+    # "of course" is no training course, "state of the art" no arts centre, "react quickly"
+    # no React.
+    reading = read_text("Of course we want state of the art work; we react quickly")
+
+    assert reading.concepts == []
+    assert reading.sectors == []
+
+
+def test_it_does_not_count_brief_only_phrases_as_evidence_in_a_profile():
+    profile = tokens("We support charities and love a chat about their site.")
+
+    assert evidence_concepts(profile) == set()
+    assert "support-maintenance" in read_text("We need support with our site").concepts
+
+
+def test_it_finds_evidence_in_a_profile_and_limits_it_to_the_asked_concepts():
+    profile = tokens("We look after servers and build websites.")
+
+    assert evidence_concepts(profile) >= {"hosting", "sysadmin", "web-development"}
+    assert evidence_concepts(profile, evidence_table({"hosting"})) == {"hosting"}
+
+
+def test_it_maps_every_sample_service_and_technology():
+    from django.utils.text import slugify
+
+    for items in SERVICE_GROUPS.values():
+        for name, _synonyms in items:
+            assert concepts_for_service_slug(slugify(name)), name
+    known = {slug for c in CONCEPTS for slug in c.technologies}
+    mapped = [n for n in TECHNOLOGIES if slugify(n.replace(".", "-")) in known]
+    assert len(mapped) >= len(TECHNOLOGIES) * 0.6
+
+
+def test_it_maps_the_cotech_services_clients_ask_for():
+    data = json.loads(shared_data("cotech", "taxonomies.json").read_text())
+    services = data.get("services") or data.get("service") or []
+    slugs = {s["slug"] if isinstance(s, dict) else s for s in services}
+    # The print shop's paper library is no client need; the rest of the digital work is.
+    for slug in {"hosting", "sysadmin", "devops", "web-apps", "user-research", "email"} & slugs:
+        assert concepts_for_service_slug(slug), slug
+
+
+def test_it_gives_a_defining_technology_concept_first():
+    assert concepts_for_technology_slug("drupal")[0] == "drupal"
+    assert concepts_for_technology_slug("ansible") == ("sysadmin",)
+
+
+def test_it_has_unique_keys_labels_and_known_related_keys():
+    keys = [c.key for c in CONCEPTS]
+    labels = [str(c.label) for c in CONCEPTS]
+    assert len(set(keys)) == len(keys)
+    assert len(set(labels)) == len(labels)
+    for key, related in RELATED.items():
+        assert key in CONCEPTS_BY_KEY, key
+        assert all(r in CONCEPTS_BY_KEY and r != key for r in related), key
+
+
+def test_it_reaches_every_phrase():
+    # A phrase shadowed by a longer one that starts the same way would never be read.
+    for concept in CONCEPTS:
+        for phrase in (*concept.phrases, *concept.brief_only):
+            assert tokens(phrase), (concept.key, phrase)
+            assert concept.key in read_text(phrase).concepts, (concept.key, phrase)
+
+
+def test_it_names_only_real_sectors_and_says_how_many_clients():
+    real = {s.slug for s in SECTORS}
+    assert {h.slug for h in SECTOR_HINTS} <= real
+    charity = next(h for h in SECTOR_HINTS if h.slug == "charity")
+    assert charity.worked_for % {"count": 1} == "Has worked for 1 charity"
+    assert charity.worked_for % {"count": 3} == "Has worked for 3 charities"
+
+
+def test_it_labels_terms_the_table_does_not_know():
+    assert concept_label("hosting") == "hosting"
+    assert concept_label("technology:rust") == "rust"
+    assert all(c.kind in {"service", TECHNOLOGY} for c in CONCEPTS)
