@@ -350,3 +350,50 @@ class CoopConflictForm(ErrorSummaryMixin, forms.Form):
         self.fields["other_coop"].queryset = (
             Coop.objects.members().exclude(pk=coop.pk).order_by("name")
         )
+
+
+class TeamShapeForm(forms.Form):
+    """A coordinator's say in the proposed teams: co-ops every team includes or leaves out."""
+
+    include = forms.ModelMultipleChoiceField(
+        label=_("Every team includes"),
+        queryset=Coop.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    )
+    exclude = forms.ModelMultipleChoiceField(
+        label=_("No team includes"),
+        queryset=Coop.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    max_size = forms.IntegerField(
+        label=_("Largest team"), min_value=2, max_value=8, initial=4, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = Coop.objects.members().order_by("name")
+        self.fields["include"].queryset = members
+        self.fields["exclude"].queryset = members
+
+    def shape(self) -> dict[str, Any]:
+        """Keyword arguments for `brief_suggestions`; none when the form is not valid."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {
+            "team_include_ids": [c.pk for c in self.cleaned_data["include"]],
+            "team_exclude_ids": [c.pk for c in self.cleaned_data["exclude"]],
+            "max_team_size": self.cleaned_data["max_size"] or 4,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        both = set(cleaned.get("include") or []) & set(cleaned.get("exclude") or [])
+        if both:
+            raise forms.ValidationError(
+                _("A co-op cannot be both included and left out: %(names)s.")
+                % {"names": ", ".join(sorted(c.name for c in both))}
+            )
+        return cleaned

@@ -328,9 +328,27 @@ def _team_coops(team: ProposedTeam) -> list[Coop]:
     return list(seen.values())
 
 
-def brief_suggestions(*, brief: Brief, limit: int = 10) -> MatchOutcome:
+# How long the work may take, in months, for each timeline a client can choose: the
+# consortium builder counts each co-op's spare capacity over that many months.
+TIMELINE_MONTHS = {
+    Brief.Timeline.ASAP: 1,
+    Brief.Timeline.MONTHS_1_3: 3,
+    Brief.Timeline.MONTHS_3_6: 6,
+    Brief.Timeline.LATER: 6,
+}
+
+
+def brief_suggestions(
+    *,
+    brief: Brief,
+    limit: int = 10,
+    team_include_ids: Iterable[int] = (),
+    team_exclude_ids: Iterable[int] = (),
+    max_team_size: int = 4,
+) -> MatchOutcome:
     """The member co-ops (and teams) that match `brief`, best first, leaving out co-ops it was
-    already sent to and teams that pair two co-ops that declared a conflict."""
+    already sent to and teams that pair two co-ops that declared a conflict. A coordinator
+    shapes the teams with co-ops every team must include or leave out, and a largest size."""
     already = set(brief.recipients.values_list("coop_id", flat=True))
     needs = BriefNeeds(
         text=brief.text,
@@ -340,8 +358,16 @@ def brief_suggestions(*, brief: Brief, limit: int = 10) -> MatchOutcome:
         location=brief.location,
         remote_ok=brief.remote_ok,
         effort_days=brief.effort_days,
+        timeline_months=TIMELINE_MONTHS.get(brief.timeline),
     )
-    outcome = match_coops(needs, limit=limit, exclude_coop_ids=already)
+    outcome = match_coops(
+        needs,
+        limit=limit,
+        exclude_coop_ids=already,
+        team_include_ids=team_include_ids,
+        team_exclude_ids=team_exclude_ids,
+        max_team_size=max_team_size,
+    )
     if outcome.consortium:
         outcome.consortium = [
             team

@@ -293,15 +293,20 @@ def _render_coordinator_brief(
     send_form: forms.BriefSendForm | None = None,
     team_error: str = "",
     close_form: forms.BriefCloseForm | None = None,
+    shape_form: forms.TeamShapeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    if shape_form is None:
+        shape_form = forms.TeamShapeForm(request.GET if _shaping(request.GET) else None)
     recipients = list(
         brief.recipients.select_related("coop", "sent_by", "passed_from__coop").order_by(
             "sent_at", "coop__name"
         )
     )
     sent_ids = {r.coop_id for r in recipients}
-    outcome = services.brief_suggestions(brief=brief) if brief.is_open else None
+    outcome = (
+        services.brief_suggestions(brief=brief, **shape_form.shape()) if brief.is_open else None
+    )
     suggestions = _suggestion_rows(outcome) if outcome else []
     not_yet_sent = Coop.objects.members().exclude(pk__in=sent_ids)
     if send_form is None:
@@ -324,6 +329,8 @@ def _render_coordinator_brief(
             "teams": _team_rows(outcome) if outcome else [],
             "send_form": send_form,
             "team_error": team_error,
+            "shape_form": shape_form,
+            "shaped": shape_form.is_bound,
             "close_form": close_form or forms.BriefCloseForm(),
             "consortia": brief.consortia.select_related("lead").prefetch_related(
                 "memberships__coop"
@@ -331,6 +338,10 @@ def _render_coordinator_brief(
         },
         status=status,
     )
+
+
+def _shaping(data) -> bool:
+    return any(name in data for name in ("include", "exclude", "max_size"))
 
 
 def _coordinator_brief(pk: int) -> Brief:
@@ -376,11 +387,14 @@ def coordinator_brief_send(request: HttpRequest, pk: int) -> HttpResponse:
 def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
     brief = _coordinator_brief(pk)
     form = forms.BriefTeamSendForm(request.POST)
+    shape_form = forms.TeamShapeForm(request.POST if _shaping(request.POST) else None)
     team = None
     if form.is_valid() and brief.is_open:
-        # Suggestions are computed afresh: the team sent is the one the coordinator saw, or none.
+        # Suggestions are computed afresh, shaped as the coordinator shaped them: the team sent
+        # is the one the coordinator saw, or none.
         wanted = (form.cleaned_data["lead"], form.member_ids())
-        for candidate in services.brief_suggestions(brief=brief).consortium:
+        suggested = services.brief_suggestions(brief=brief, **shape_form.shape())
+        for candidate in suggested.consortium:
             ids = {candidate.lead.pk, *(c.pk for c in candidate.members)}
             if (candidate.lead.pk, ids) == wanted:
                 team = candidate
@@ -393,6 +407,7 @@ def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
                 "That team is no longer suggested (the co-ops or the brief changed). "
                 "Look at the teams below and choose again."
             ),
+            shape_form=shape_form,
             status=400,
         )
     try:

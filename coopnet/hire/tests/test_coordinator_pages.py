@@ -238,3 +238,45 @@ def test_it_lists_in_the_same_number_of_queries_however_many_briefs(client, coor
 
     assert len(re.findall(r'href="/hire/briefs/\d+/"', html)) == 4
     assert len(four) == len(one)
+
+
+def test_it_lets_the_coordinator_shape_the_teams_and_sends_the_shaped_one(
+    client, coordinator, coop, other_coop
+):
+    web = Service.objects.create(name="Web development", slug="web-development")
+    hosting = Service.objects.create(name="Hosting", slug="hosting")
+    third = Coop.objects.create(
+        name="Quillwort Hosting", slug="quillwort", status=Coop.Status.MEMBER, country="GB"
+    )
+    coop.services.add(web)
+    other_coop.services.add(hosting)
+    third.services.add(hosting)
+    for listed in (coop, other_coop, third):
+        listed.availability = Coop.Availability.OPEN
+        listed.save(update_fields=["availability"])
+        listed.refresh_search_tags()
+    brief = submit_brief(text="A website, and somewhere to host it.", services=[web, hosting])[0]
+    client.force_login(coordinator)
+
+    shaped = client.get(detail(brief), {"exclude": [other_coop.pk], "max_size": 3})
+
+    html = shaped.content.decode()
+    teams = services.brief_suggestions(brief=brief, team_exclude_ids=[other_coop.pk]).consortium
+    assert teams and all(other_coop not in [t.lead, *t.members] for t in teams)
+    assert f'name="exclude" value="{other_coop.pk}"' in html
+    team = teams[0]
+    ids = ",".join(str(c.pk) for c in [team.lead, *team.members])
+    response = client.post(
+        detail(brief, "send_team"),
+        {"lead": team.lead.pk, "members": ids, "exclude": other_coop.pk, "max_size": 3},
+    )
+    assert response.status_code == 302
+    assert other_coop.pk not in set(brief.recipients.values_list("coop_id", flat=True))
+
+
+def test_it_explains_a_co_op_both_included_and_left_out(client, coordinator, brief, coop):
+    client.force_login(coordinator)
+
+    response = client.get(detail(brief), {"include": [coop.pk], "exclude": [coop.pk]})
+
+    assert "cannot be both included and left out" in response.content.decode()
