@@ -486,7 +486,6 @@ def _validation_reason(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-
 def _dated_departure(record: CoopRecord, coop: Coop) -> bool:
     """A record that dates a member's departure (the history's removal date) ends membership.
 
