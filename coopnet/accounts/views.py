@@ -23,24 +23,11 @@ from django.views.decorators.http import require_POST
 from coopnet.accounts import forms, ratelimit, services
 from coopnet.accounts.models import ApiToken, Invitation, Membership, User
 from coopnet.directory.models import Coop
+from coopnet.lib.forms import add_service_errors, posted
 from coopnet.network.models import NetworkSettings
 
 # How many co-ops the coordinators' "invite to a co-op" search lists at most.
 INVITE_FIND_LIMIT = 25
-
-
-def _posted(request: HttpRequest):
-    """The submitted data, or None for a GET: an empty POST still shows "required" errors."""
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class LoginView(auth_views.LoginView):
@@ -174,7 +161,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     if not services.can_invite(request.user, coop):
         raise PermissionDenied(_("You can invite people only to your own co-op."))
     can_manage = services.can_manage_team(request.user, coop)
-    form = forms.InviteForm(_posted(request), can_invite_profile_admin=can_manage)
+    form = forms.InviteForm(posted(request), can_invite_profile_admin=can_manage)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _raw = services.invitation_create(
@@ -184,7 +171,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
                 is_profile_admin=form.cleaned_data.get("is_profile_admin", False),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -223,7 +210,7 @@ def membership_roles(request: HttpRequest, slug: str, membership_id: int) -> Htt
                 is_profile_admin=form.cleaned_data["is_profile_admin"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("Roles of %(user)s saved.") % {"user": membership.user})
             return redirect("accounts:team", slug=coop.slug)
@@ -312,7 +299,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
     if User.objects.filter(email__iexact=invitation.email).exists():
         return render(request, "accounts/invitation_accept.html", {**context, "has_account": True})
-    form = forms.InvitationSignupForm(_posted(request), invitation=invitation)
+    form = forms.InvitationSignupForm(posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept_new_user(
@@ -322,7 +309,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             login(request, membership.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome to %(coop)s.") % {"coop": invitation.coop})
@@ -348,7 +335,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             # Rendered, not redirected: the raw token is shown this once and kept nowhere.
             response = render(request, "accounts/token_created.html", {"token": token, "raw": raw})
@@ -388,12 +375,12 @@ def data_download(request: HttpRequest) -> HttpResponse:
 def account_delete(request: HttpRequest) -> HttpResponse:
     user = request.user
     blocking = services.coops_needing_user_as_admin(user)
-    form = forms.AccountDeleteForm(_posted(request), user=user, ip=ratelimit.client_ip(request))
+    form = forms.AccountDeleteForm(posted(request), user=user, ip=ratelimit.client_ip(request))
     if request.method == "POST" and not blocking and form.is_valid():
         try:
             services.account_delete(user=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             logout(request)
             messages.success(request, _("Your account was deleted. Thank you for being here."))

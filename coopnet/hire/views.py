@@ -28,6 +28,7 @@ from coopnet.directory.models import Coop
 from coopnet.hire import forms, selectors, services
 from coopnet.hire.concepts import concept_label
 from coopnet.hire.models import Brief, BriefRecipient, CoopConflict
+from coopnet.lib.forms import add_service_errors, posted
 
 BRIEFS_PER_PAGE = 50
 INBOX_PER_PAGE = 25
@@ -35,20 +36,6 @@ INBOX_PER_PAGE = 25
 STATUS_ORDER = [s.value for s in Brief.Status]
 # The session key that carries the address the thanks page names (never the link itself).
 THANKS_EMAIL_KEY = "hire_thanks_email"
-
-
-def _posted(request: HttpRequest):
-    """The submitted data, or None for a GET: an empty POST still shows "required" errors."""
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _private(response: HttpResponse, *, referrer_policy: str = "no-referrer") -> HttpResponse:
@@ -68,7 +55,7 @@ def _private(response: HttpResponse, *, referrer_policy: str = "no-referrer") ->
 
 
 def brief_new(request: HttpRequest) -> HttpResponse:
-    form = forms.BriefForm(_posted(request))
+    form = forms.BriefForm(posted(request))
     status = 200
     if request.method == "POST":
         # A filled honeypot gets the same thanks page as a person, so a robot learns nothing.
@@ -90,7 +77,7 @@ def brief_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(exc, form)
             else:
                 request.session[THANKS_EMAIL_KEY] = brief.contact_email
                 return redirect("hire:brief_thanks")
@@ -168,7 +155,7 @@ def brief_choose(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.brief_choose(brief=brief, **form.chosen())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("Thank you: we have told the co-ops who you chose."))
             return redirect("hire:brief_status", token=token)
@@ -186,7 +173,7 @@ def brief_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.brief_withdraw(brief=brief)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("Your brief is withdrawn. The co-ops have been told."))
             return redirect("hire:brief_status", token=token)
@@ -370,7 +357,7 @@ def coordinator_brief_send(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, brief=brief, coops=form.chosen_coops(), suggestions=outcome
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -443,7 +430,7 @@ def coordinator_brief_close(request: HttpRequest, pk: int) -> HttpResponse:
                 tell_client=form.cleaned_data["tell_client"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, _("The brief is closed."))
             return redirect("hire:coordinator_brief", pk=brief.pk)
@@ -555,7 +542,7 @@ def _entry_write(
         try:
             write(entry, form)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, done)
             return redirect("hire:inbox_detail", pk=entry.pk)
@@ -659,7 +646,7 @@ def _conflicts_coop(request: HttpRequest, slug: str) -> Coop:
 @login_required
 def coop_conflicts(request: HttpRequest, slug: str) -> HttpResponse:
     coop = _conflicts_coop(request, slug)
-    form = forms.CoopConflictForm(_posted(request), coop=coop)
+    form = forms.CoopConflictForm(posted(request), coop=coop)
     status = 200
     if request.method == "POST":
         status = 400
@@ -672,7 +659,7 @@ def coop_conflicts(request: HttpRequest, slug: str) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(exc, form)
             else:
                 messages.success(request, _("Saved: teams suggested here will not pair you."))
                 return redirect("hire:coop_conflicts", slug=coop.slug)

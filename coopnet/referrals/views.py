@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop
 from coopnet.hire.models import BriefRecipient
+from coopnet.lib.forms import add_service_errors
 from coopnet.referrals import ledger as referral_ledger
 from coopnet.referrals.forms import (
     PRETICKED_SUGGESTIONS,
@@ -64,13 +64,6 @@ def _may_use_referrals(user) -> bool:
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/forbidden.html", status=403)
-
-
-def _attach_errors(error: ValidationError, form: Form) -> None:
-    """A service's ValidationError next to the field it names, or at the top of the form."""
-    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for field, errors in by_field.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -269,7 +262,7 @@ def referral_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ReferralUnavailable as error:
             return _unavailable(request, referral, error)
         except ValidationError as error:
-            _attach_errors(error, form)
+            add_service_errors(error, form)
         else:
             # To the referral's page, wherever the button was: the client's details are there.
             messages.success(
@@ -303,7 +296,7 @@ def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ReferralUnavailable as error:
             return _unavailable(request, referral, error)
         except ValidationError as error:
-            _attach_errors(error, form)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("You declined it. Thank you for saying why."))
             return redirect(_safe_next(request, reverse("referrals:list")))
@@ -335,7 +328,7 @@ def referral_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ReferralUnavailable as error:
             return _unavailable(request, referral, error)
         except ValidationError as error:
-            _attach_errors(error, form)
+            add_service_errors(error, form)
         else:
             label = dict(Referral.Status.choices)[form.cleaned_data["status"]]
             return _after_action(request, referral, _("Now: %(status)s.") % {"status": label})
@@ -453,7 +446,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 actor=user, **form.service_kwargs(), brief_recipient=recipient
             )
         except ValidationError as error:
-            _attach_errors(error, form)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("Passed on. You can follow its progress here."))
             return redirect("referrals:detail", pk=referral.pk)

@@ -2,7 +2,6 @@
 
 import copy
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,17 +12,10 @@ from django.utils.translation import gettext as _
 from coopnet.directory.forms import CoopAvailabilityForm, CoopProfileForm, CoopStandingForm
 from coopnet.directory.models import Coop
 from coopnet.directory.services import coop_update
+from coopnet.lib.forms import add_service_errors
 from coopnet.lib.markdown import render_markdown
 
 AVAILABILITY_PREFIX = "avail"
-
-
-def _attach_errors(error: ValidationError, forms_: list[forms.BaseForm]) -> None:
-    """Put a service's ValidationError next to the field it names, or at the top of the form."""
-    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for field, errors in by_field.items():
-        owner = next((f for f in forms_ if field in f.fields), None)
-        (owner or forms_[0]).add_error(field if owner else None, errors)
 
 
 def _forbidden(request: HttpRequest, coop: Coop) -> HttpResponse:
@@ -70,7 +62,7 @@ def coop_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 coop_update(actor=request.user, coop=coop, data=changes)
             except ValidationError as error:
                 coop.refresh_from_db()
-                _attach_errors(error, all_forms)
+                add_service_errors(error, *all_forms)
             else:
                 if changes:
                     messages.success(request, _("Your changes to the profile are saved."))
@@ -104,7 +96,7 @@ def _update_availability(request: HttpRequest, coop: Coop) -> HttpResponse:
             coop_update(actor=request.user, coop=coop, data=form.changed_model_data())
         except ValidationError as error:
             coop.refresh_from_db()
-            _attach_errors(error, [form])
+            add_service_errors(error, form)
         else:
             if not is_htmx:
                 messages.success(request, _("Your availability is updated."))
