@@ -20,14 +20,22 @@ PAGES = {
     "profile": "/coops/hedgerow-digital/",
     "login": "/accounts/login/",
     "edit": "/coops/hedgerow-digital/edit/",
+    "hire": "/hire/",
+    "referral-totals": "/referrals/totals/",
+    "referrals": "/referrals/",
+    "brief-inbox": "/hire/inbox/",
+    "notifications": "/notifications/settings/",
+    "conflicts": "/hire/conflicts/hedgerow-digital/",
 }
+# Pages only a signed-in worker-owner of Hedgerow reaches.
+SIGNED_IN = {"edit", "referrals", "brief-inbox", "notifications", "conflicts"}
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_it_has_no_serious_accessibility_violations(
     name, page: Page, live_server, directory, member, sign_in, serious_accessibility_violations
 ):
-    if name == "edit":
+    if name in SIGNED_IN:
         sign_in(page, "member")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
