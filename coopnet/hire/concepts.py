@@ -14,10 +14,12 @@ the one place that knows that:
   sector slug (coopnet/directory/sectors.py) so that matching can favour co-ops that have
   worked for such clients, and the words a reason uses ("Has worked for 3 charities").
 
-Words are compared after `normalise_words`: lower case, accents and punctuation gone, plural
-`s` dropped, and filler words ("our", "the") removed, so "look after our servers" and "looks
+Words are compared after `normalise_words`: lower case, accents and punctuation gone, a light
+stemmer (plurals, "-ed", "-ing": "hosted", "mapping", "organised" read as "host", "map",
+"organis") and filler words ("our", "the") removed, so "look after our servers" and "looks
 after the server" read the same. Phrases are matched longest first: "web app" is a web
-application, not a mobile app.
+application, not a mobile app. Words inside a longer phrase that says who the client is ("a
+research group", "a film festival") name the client, not the work.
 
 How to extend the table is in docs/matching.md; test_concepts.py checks that every phrase is
 reachable and every label distinct.
@@ -27,7 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -84,9 +86,51 @@ CONCEPTS: tuple[Concept, ...] = (
             "web agency",
             "digital agency",
             "digital studio",
+            "web presence",
+            "online presence",
+            "homepage",
+            "home page",
+            "web build",
+            "website build",
+            "site build",
+            "build a site",
+            "new site",
+            "squarespace",
+            "wix",
+            "front end",
+            "frontend",
+            "html",
+            "css",
+            "responsive design",
+            "mobile friendly",
+            "web designer",
+            "website design",
+            "site design",
+            "blog",
+            "content management",
+            "edit the page",
+            "update the content",
+            "update the site",
+            "update our website",
+            "update the website",
+            "manage the content",
+            "without a developer",
+            "web project",
         ),
         services=("web-development", "development", "web-design", "3d-websites"),
-        brief_only=("site", "web page"),
+        brief_only=(
+            "site",
+            "web page",
+            "page",
+            "web",
+        ),
+        technologies=(
+            "htmlcss",
+            "javascript",
+            "angular",
+            "express-js",
+            "dreamweaver",
+        ),
     ),
     Concept(
         "web-applications",
@@ -112,6 +156,40 @@ CONCEPTS: tuple[Concept, ...] = (
             "case management",
             "digital application",
             "digital tool",
+            "online booking",
+            "appointment system",
+            "scheduling",
+            "log in",
+            "login",
+            "sign in",
+            "user account",
+            "member area",
+            "members area",
+            "workflow",
+            "automate",
+            "automation",
+            "software solution",
+            "software engineering",
+            "software developer",
+            "build software",
+            "software product",
+            "digital product",
+            "back end",
+            "backend",
+            "api",
+            "ticketing system",
+            "tracking system",
+            "stock control",
+            "inventory",
+            "rota",
+            "volunteer management",
+            "grant management",
+            "application form",
+            "web based",
+            "business application",
+            "full stack",
+            "digital service",
+            "case tracking",
         ),
         services=(
             "web-applications",
@@ -120,7 +198,26 @@ CONCEPTS: tuple[Concept, ...] = (
             "rapid-application-development",
             "business-systems",
         ),
-        brief_only=("platform", "system", "database driven"),
+        brief_only=(
+            "platform",
+            "system",
+            "database driven",
+            "software",
+            "tool",
+            "form",
+            "database",
+        ),
+        technologies=(
+            "java",
+            "net",
+            "clojure",
+            "rust",
+            "elm",
+            "symfony",
+            "yii",
+            "angular",
+            "express-js",
+        ),
     ),
     Concept(
         "mobile-apps",
@@ -138,6 +235,17 @@ CONCEPTS: tuple[Concept, ...] = (
             "app development",
             "phone app",
             "flutter",
+            "mobile",
+            "smartphone",
+            "on phone",
+            "on their phone",
+            "app store",
+            "play store",
+            "push notification",
+            "tablet",
+            "ipad",
+            "cross platform",
+            "native app",
         ),
         services=("mobile-apps",),
         technologies=("flutter", "kotlin", "swift", "ionic"),
@@ -147,7 +255,11 @@ CONCEPTS: tuple[Concept, ...] = (
         # build it. "A mobile app" or "an iPhone app" is mobile-apps.
         "apps",
         _("web or mobile apps"),
-        ("app", "apps"),
+        (
+            "app",
+            "apps",
+            "application development",
+        ),
         services=("mobile-apps", "web-applications", "web-apps", "development"),
         technologies=("flutter", "ionic", "kotlin", "swift"),
     ),
@@ -177,9 +289,31 @@ CONCEPTS: tuple[Concept, ...] = (
             "direct debit",
             "donation platform",
             "membership fee",
+            "checkout",
+            "basket",
+            "payment",
+            "accept payment",
+            "card payment",
+            "stripe",
+            "paypal",
+            "gocardless",
+            "donate button",
+            "donation form",
+            "subscription",
+            "merchandise",
+            "product catalogue",
+            "shopify",
+            "sell ticket",
+            "ticket sale",
+            "online sale",
+            "online order",
         ),
         services=("e-commerce",),
         technologies=("magento",),
+        brief_only=(
+            "donation",
+            "sell",
+        ),
     ),
     Concept(
         "data-engineering",
@@ -205,9 +339,46 @@ CONCEPTS: tuple[Concept, ...] = (
             "systems integration",
             "integrate",
             "integration",
+            "excel",
+            "deduplicate",
+            "duplicate",
+            "clean data",
+            "tidy data",
+            "data processing",
+            "data model",
+            "data management",
+            "migrate data",
+            "single source of truth",
+            "joined up",
+            "connect system",
+            "sync",
+            "synchronise",
+            "interoperability",
+            "interoperable",
+            "record keeping",
+            "scrape",
+            "scraping",
+            "sql",
+            "data store",
+            "data set",
+            "dataset",
+            "legacy data",
+            "merge data",
         ),
         services=("data-engineering", "database-solutions", "big-data"),
-        technologies=("postgresql", "mysql", "mariadb", "mongodb", "sql-server", "oracle"),
+        technologies=(
+            "postgresql",
+            "mysql",
+            "mariadb",
+            "mongodb",
+            "sql-server",
+            "oracle",
+            "xml",
+        ),
+        brief_only=(
+            "record",
+            "format",
+        ),
     ),
     Concept(
         "open-data",
@@ -220,6 +391,14 @@ CONCEPTS: tuple[Concept, ...] = (
             "publish our data",
             "data standard",
             "transparency",
+            "open standard",
+            "open access",
+            "data commons",
+            "publish openly",
+            "open licence",
+            "open license",
+            "share data",
+            "data sharing",
         ),
         services=("open-data", "data-standards"),
         technologies=("rdf-2", "json-schema"),
@@ -235,6 +414,26 @@ CONCEPTS: tuple[Concept, ...] = (
             "nlp",
             "natural language processing",
             "chatbot",
+            "data science",
+            "data scientist",
+            "deep learning",
+            "neural network",
+            "computer vision",
+            "image recognition",
+            "large language model",
+            "llm",
+            "chatgpt",
+            "gpt",
+            "prediction",
+            "predict",
+            "forecasting",
+            "classification",
+            "classify",
+            "earth observation",
+            "remote sensing",
+            "satellite",
+            "statistical model",
+            "algorithm",
         ),
         services=("machine-learning",),
     ),
@@ -251,6 +450,23 @@ CONCEPTS: tuple[Concept, ...] = (
             "mixed reality",
             "vr",
             "3d",
+            "gaming",
+            "video game",
+            "headset",
+            "vr headset",
+            "immersive",
+            "simulation",
+            "simulate",
+            "virtual world",
+            "metaverse",
+            "xr",
+            "extended reality",
+            "unity",
+            "interactive experience",
+            "board game",
+            "gamification",
+            "gamify",
+            "3d model",
         ),
         services=(
             "games-and-interactive",
@@ -260,7 +476,16 @@ CONCEPTS: tuple[Concept, ...] = (
             "mixed-reality",
             "3d-websites",
         ),
-        technologies=("unity", "unity-3d", "godot", "blender", "three-js"),
+        technologies=(
+            "unity",
+            "unity-3d",
+            "godot",
+            "blender",
+            "three-js",
+            "maya",
+            "fmod",
+            "wwise",
+        ),
     ),
     # Design
     Concept(
@@ -275,8 +500,28 @@ CONCEPTS: tuple[Concept, ...] = (
             "discovery phase",
             "understand our user",
             "research with user",
+            "talk to user",
+            "focus group",
+            "user need",
+            "what people need",
+            "usability",
+            "co design",
+            "codesign",
+            "co production",
+            "participatory design",
+            "service user",
+            "lived experience",
+            "user feedback",
+            "feedback from user",
+            "test with user",
+            "audience research",
+            "customer research",
         ),
         services=("user-research", "user-testing"),
+        brief_only=(
+            "interview",
+            "feedback",
+        ),
     ),
     Concept(
         "ux-design",
@@ -293,6 +538,24 @@ CONCEPTS: tuple[Concept, ...] = (
             "design thinking",
             "web design",
             "redesign",
+            "easier to use",
+            "easy to use",
+            "hard to use",
+            "difficult to use",
+            "confusing",
+            "user friendly",
+            "intuitive",
+            "navigation",
+            "look and feel",
+            "user journey",
+            "customer journey",
+            "design system",
+            "interface",
+            "product design",
+            "digital design",
+            "ux design",
+            "ui design",
+            "clunky",
         ),
         services=(
             "user-experience-design",
@@ -314,6 +577,13 @@ CONCEPTS: tuple[Concept, ...] = (
             "rebrand",
             "brand identity",
             "style guide",
+            "new look",
+            "brand guideline",
+            "house style",
+            "tone of voice",
+            "identity",
+            "logo design",
+            "look more professional",
         ),
         services=("branding-and-identity", "logo-design"),
     ),
@@ -328,8 +598,29 @@ CONCEPTS: tuple[Concept, ...] = (
             "infographic",
             "annual report design",
             "artwork",
+            "graphic",
+            "flyer",
+            "brochure",
+            "booklet",
+            "annual report",
+            "report design",
+            "illustrator",
+            "icon",
+            "layout",
+            "typesetting",
+            "publication",
+            "banner",
+            "signage",
+            "exhibition",
+            "design for print",
+            "zine",
         ),
-        services=("graphic-design", "illustration", "artwork"),
+        services=(
+            "graphic-design",
+            "illustration",
+            "artwork",
+            "exhibition-and-display",
+        ),
         technologies=("adobe-illustrator", "indesign", "photoshop"),
     ),
     Concept(
@@ -343,6 +634,20 @@ CONCEPTS: tuple[Concept, ...] = (
             "leaflet printing",
             "print run",
             "reprographic",
+            "leaflet",
+            "flyer printing",
+            "poster printing",
+            "mail out",
+            "mailout",
+            "mailing",
+            "post out",
+            "envelope",
+            "recycled paper",
+            "litho",
+            "print shop",
+            "hard copy",
+            "printed copy",
+            "book printing",
         ),
         services=(
             "printing",
@@ -353,7 +658,16 @@ CONCEPTS: tuple[Concept, ...] = (
             "mailing",
             "distribution",
         ),
-        technologies=("risograph", "heidelberg"),
+        technologies=(
+            "risograph",
+            "heidelberg",
+            "epson",
+            "kodak",
+            "konika",
+            "muller-martini",
+            "preps",
+            "tharstern-print-management",
+        ),
     ),
     Concept(
         "accessibility",
@@ -366,6 +680,20 @@ CONCEPTS: tuple[Concept, ...] = (
             "screen reader",
             "inclusive design",
             "accessibility audit",
+            "disabled people",
+            "disability",
+            "disabled",
+            "blind",
+            "partially sighted",
+            "visually impaired",
+            "deaf",
+            "dyslexia",
+            "dyslexic",
+            "easy read",
+            "colour contrast",
+            "keyboard only",
+            "assistive technology",
+            "accessible to all",
         ),
         services=("accessibility-audits",),
     ),
@@ -386,9 +714,50 @@ CONCEPTS: tuple[Concept, ...] = (
             "host our website",
             "host website",
             "cloud hosting",
+            "web host",
+            "hosting company",
+            "hosting provider",
+            "dns",
+            "ssl",
+            "uptime",
+            "downtime",
+            "goes down",
+            "went down",
+            "crash",
+            "speed up",
+            "cloud",
+            "aws",
+            "amazon web service",
+            "azure",
+            "digital ocean",
+            "data centre",
+            "data center",
+            "green hosting",
+            "ethical hosting",
+            "move our website",
+            "move our site",
+            "move the site",
+            "migrate our website",
+            "migrate our site",
+            "website migration",
+            "shared hosting",
+            "dedicated server",
+            "host our site",
+            "host our email",
+            "host it",
         ),
         services=("hosting", "virtual-servers", "domain-names"),
-        technologies=("coop-cloud", "xen-hypervisor", "lets-encrypt"),
+        technologies=(
+            "coop-cloud",
+            "xen-hypervisor",
+            "lets-encrypt",
+            "aws-lambda",
+        ),
+        brief_only=(
+            "slow",
+            "migrate",
+            "migration",
+        ),
     ),
     Concept(
         "sysadmin",
@@ -408,6 +777,31 @@ CONCEPTS: tuple[Concept, ...] = (
             "cloud infrastructure",
             "monitoring",
             "backup",
+            "patch",
+            "patching",
+            "security patch",
+            "keep it running",
+            "keep running",
+            "keep thing running",
+            "up and running",
+            "outage",
+            "deployment",
+            "deploy",
+            "continuous integration",
+            "docker",
+            "kubernetes",
+            "ansible",
+            "self host",
+            "self hosting",
+            "on premise",
+            "on premises",
+            "server admin",
+            "system admin",
+            "site reliability",
+            "configuration management",
+            "disaster recovery",
+            "maintain server",
+            "it infrastructure",
         ),
         services=("system-administration", "sysadmin", "devops"),
         technologies=(
@@ -425,6 +819,9 @@ CONCEPTS: tuple[Concept, ...] = (
             "munin",
             "icinga",
             "grafana",
+            "gitlab",
+            "bash",
+            "trac",
         ),
     ),
     Concept(
@@ -451,6 +848,40 @@ CONCEPTS: tuple[Concept, ...] = (
             "self hosted",
             "email moved",
             "move email",
+            "mailbox",
+            "inbox",
+            "shared calendar",
+            "shared drive",
+            "shared document",
+            "file storage",
+            "cloud storage",
+            "dropbox",
+            "google doc",
+            "gmail",
+            "google",
+            "outlook",
+            "microsoft",
+            "microsoft team",
+            "slack",
+            "zoom",
+            "video conferencing",
+            "instant messaging",
+            "degoogle",
+            "de google",
+            "leave google",
+            "alternative to google",
+            "own our data",
+            "control our data",
+            "control of our data",
+            "data sovereignty",
+            "surveillance",
+            "privacy friendly",
+            "open source alternative",
+            "ethical alternative",
+            "email service",
+            "email provider",
+            "mail hosting",
+            "email account",
         ),
         services=("email-and-collaboration", "email"),
         technologies=(
@@ -463,7 +894,14 @@ CONCEPTS: tuple[Concept, ...] = (
             "mumble",
             "sandstorm",
         ),
-        brief_only=("email", "document", "calendar", "chat", "something we control"),
+        brief_only=(
+            "email",
+            "document",
+            "calendar",
+            "chat",
+            "something we control",
+            "e mail",
+        ),
     ),
     Concept(
         "security",
@@ -480,8 +918,35 @@ CONCEPTS: tuple[Concept, ...] = (
             "information security",
             "vulnerability",
             "hacked",
+            "hack",
+            "breach",
+            "data breach",
+            "phishing",
+            "spam",
+            "malware",
+            "ransomware",
+            "virus",
+            "password",
+            "two factor",
+            "2fa",
+            "mfa",
+            "encryption",
+            "encrypt",
+            "lock down",
+            "locked down",
+            "compromised",
+            "cyber",
+            "cyber essential",
+            "threat model",
+            "digital security",
+            "security training",
+            "safe online",
+            "exposed",
+            "attack",
+            "harden",
         ),
         services=("security-reviews", "it-security"),
+        brief_only=("secure",),
     ),
     Concept(
         "support-maintenance",
@@ -500,9 +965,41 @@ CONCEPTS: tuple[Concept, ...] = (
             "keep it up to date",
             "take over",
             "inherit",
+            "look after",
+            "keep up to date",
+            "bug",
+            "broken",
+            "not working",
+            "stopped working",
+            "keep breaking",
+            "retainer",
+            "inherited",
+            "legacy",
+            "old code",
+            "previous developer",
+            "developer left",
+            "developer has left",
+            "developer disappeared",
+            "agency went bust",
+            "upgrade",
+            "out of date",
+            "outdated",
+            "unsupported",
+            "end of life",
+            "old website",
+            "old site",
+            "rescue",
+            "half finished",
+            "unfinished",
+            "maintenance contract",
+            "support service",
+            "technical support",
         ),
         services=("support-and-maintenance",),
-        brief_only=("support", "fix"),
+        brief_only=(
+            "support",
+            "fix",
+        ),
     ),
     Concept(
         "it-support",
@@ -516,6 +1013,22 @@ CONCEPTS: tuple[Concept, ...] = (
             "office computer",
             "office network",
             "printer",
+            "office it",
+            "it help",
+            "tech support",
+            "device",
+            "desktop",
+            "microsoft licence",
+            "it service",
+            "it supplier",
+            "it provider",
+            "it company",
+            "managed it",
+            "it need",
+            "it system",
+            "it problem",
+            "hardware",
+            "new starter",
         ),
         services=("it-support",),
     ),
@@ -533,6 +1046,21 @@ CONCEPTS: tuple[Concept, ...] = (
             "mesh network",
             "digital inclusion",
             "network the community would own",
+            "internet connection",
+            "rural broadband",
+            "gigabit",
+            "fibre optic",
+            "digital infrastructure",
+            "network infrastructure",
+            "mobile signal",
+            "5g",
+            "not spot",
+            "isp",
+            "internet service provider",
+            "superfast",
+            "ultrafast",
+            "community owned network",
+            "open access network",
         ),
         services=("broadband",),
         technologies=("openwrt",),
@@ -559,9 +1087,42 @@ CONCEPTS: tuple[Concept, ...] = (
             "business case",
             "feasibility study",
             "options appraisal",
+            "digital plan",
+            "tech plan",
+            "technology plan",
+            "it strategy",
+            "which system",
+            "choose a system",
+            "choosing software",
+            "choose software",
+            "choose a supplier",
+            "tender",
+            "invitation to tender",
+            "scoping",
+            "digital review",
+            "technology review",
+            "second opinion",
+            "critical friend",
+            "vendor neutral",
+            "supplier neutral",
+            "feasibility",
+            "where to start",
+            "digital maturity",
+            "transformation",
+            "strategic",
+            "what we should do",
         ),
         services=("digital-strategy", "strategy", "consultancy", "business-analysis", "ideation"),
-        brief_only=("advice", "advise"),
+        brief_only=(
+            "advice",
+            "advise",
+            "audit",
+            "review",
+            "guidance",
+            "recommend",
+            "recommendation",
+            "requirements",
+        ),
     ),
     Concept(
         "training",
@@ -580,6 +1141,22 @@ CONCEPTS: tuple[Concept, ...] = (
             "facilitation",
             "e learning",
             "elearning",
+            "train",
+            "teach",
+            "upskill",
+            "learn how to",
+            "show us how",
+            "digital confidence",
+            "facilitate",
+            "facilitator",
+            "away day",
+            "induction",
+            "lms",
+            "learning management system",
+            "training session",
+            "staff training",
+            "tutorial",
+            "handover",
         ),
         services=(
             "training",
@@ -588,7 +1165,14 @@ CONCEPTS: tuple[Concept, ...] = (
             "leadership-development",
             "print-seminars-and-consulting",
         ),
-        technologies=("moodle",),
+        technologies=(
+            "moodle",
+            "open-badges",
+        ),
+        brief_only=(
+            "skill",
+            "confidence",
+        ),
     ),
     Concept(
         "crm",
@@ -607,10 +1191,32 @@ CONCEPTS: tuple[Concept, ...] = (
             "salesforce",
             "civicrm",
             "civi crm",
+            "contact management",
+            "contact list",
+            "manage our member",
+            "manage our contact",
+            "membership system",
+            "member record",
+            "supporter record",
+            "donor record",
+            "keep track of supporter",
+            "keep track of donor",
+            "keep track of member",
+            "supporter relationship",
+            "donor management",
+            "beacon",
+            "donorfy",
+            "hubspot",
+            "fundraising database",
+            "membership management",
+            "volunteer database",
+            "mailing list",
+            "membership",
         ),
         # Using CiviCRM is doing CRM work: the technology defines the capability.
         technologies=("civicrm",),
         kind=TECHNOLOGY,
+        brief_only=("contact",),
     ),
     Concept(
         "data-protection",
@@ -622,6 +1228,18 @@ CONCEPTS: tuple[Concept, ...] = (
             "data protection officer",
             "dpo",
             "privacy policy",
+            "gdpr compliance",
+            "data protection impact assessment",
+            "dpia",
+            "consent",
+            "cookie",
+            "cookie banner",
+            "subject access request",
+            "information governance",
+            "personal data",
+            "data retention",
+            "data policy",
+            "ico",
         ),
         services=("data-protection",),
     ),
@@ -648,8 +1266,27 @@ CONCEPTS: tuple[Concept, ...] = (
             "co operative enterprise",
             "member offer",
             "membership strategy",
+            "set up a co op",
+            "setting up a co op",
+            "constitution",
+            "articles of association",
+            "legal structure",
+            "incorporation",
+            "community share",
+            "share offer",
+            "decision making",
+            "sociocracy",
+            "consensus",
+            "employee ownership",
+            "buyout",
+            "platform co op",
+            "platform cooperative",
+            "solidarity economy",
+            "member engagement",
+            "member democracy",
         ),
         services=("co-op-development",),
+        brief_only=("rule",),
     ),
     Concept(
         "research-evaluation",
@@ -663,8 +1300,20 @@ CONCEPTS: tuple[Concept, ...] = (
             "survey",
             "impact report",
             "monitoring and evaluation",
+            "questionnaire",
+            "focus group",
+            "theory of change",
+            "literature review",
+            "evidence base",
+            "needs assessment",
+            "consultation",
+            "baseline",
+            "researcher",
+            "fieldwork",
+            "policy research",
         ),
         services=("research-and-evaluation", "research"),
+        brief_only=("find out",),
     ),
     # Communicate
     Concept(
@@ -679,6 +1328,24 @@ CONCEPTS: tuple[Concept, ...] = (
             "explainer video",
             "video editing",
             "documentary",
+            "short film",
+            "filming",
+            "explainer",
+            "youtube",
+            "vlog",
+            "footage",
+            "camera",
+            "filmmaker",
+            "film maker",
+            "videographer",
+            "livestream",
+            "live stream",
+            "motion design",
+            "cartoon",
+            "video production",
+            "film production",
+            "animator",
+            "edit video",
         ),
         services=("video-and-animation", "animation", "film", "motion-graphics"),
         technologies=("after-effects", "adobe-premiere-pro", "blender"),
@@ -686,7 +1353,17 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "photography",
         _("photography"),
-        ("photography", "photographer", "photoshoot", "product photo"),
+        (
+            "photography",
+            "photographer",
+            "photoshoot",
+            "product photo",
+            "photo shoot",
+            "headshot",
+            "product photography",
+            "portrait",
+            "event photography",
+        ),
         services=("photography",),
         technologies=("lightroom",),
     ),
@@ -703,6 +1380,21 @@ CONCEPTS: tuple[Concept, ...] = (
             "translation",
             "translate",
             "plain english",
+            "blog post",
+            "article",
+            "editorial",
+            "proofreading",
+            "proofread",
+            "copy editing",
+            "storytelling",
+            "tone of voice",
+            "web copy",
+            "writer",
+            "content creation",
+            "content design",
+            "plain language",
+            "write copy",
+            "write content",
         ),
         services=("content-and-copywriting", "copywriting-and-translation"),
         brief_only=("content", "copy"),
@@ -724,10 +1416,59 @@ CONCEPTS: tuple[Concept, ...] = (
             "digital comm",
             "strategic communication",
             "communication strategy",
+            "google ranking",
+            "search ranking",
+            "found on google",
+            "show up on google",
+            "search engine",
+            "facebook",
+            "instagram",
+            "twitter",
+            "tiktok",
+            "linkedin",
+            "mailchimp",
+            "email marketing",
+            "email campaign",
+            "ads",
+            "google ad",
+            "paid search",
+            "grow our audience",
+            "more visitor",
+            "promotion",
+            "publicity",
+            "comm",
+            "communication",
+            "pr",
+            "press",
+            "media coverage",
+            "awareness",
+            "raise awareness",
+            "outreach",
+            "digital campaign",
+            "online campaign",
+            "audience growth",
+            "conversion",
+            "subscriber",
+            "visibility",
+            "brand awareness",
+            "content marketing",
+            "online marketing",
+            "web traffic",
+            "website traffic",
         ),
         services=("digital-marketing", "marketing", "seo-optimisation"),
-        technologies=("awario", "brandwatch", "similarweb"),
-        brief_only=("audience", "follower"),
+        technologies=(
+            "awario",
+            "brandwatch",
+            "similarweb",
+            "tubular",
+        ),
+        brief_only=(
+            "audience",
+            "follower",
+            "visitor",
+            "promote",
+        ),
     ),
     Concept(
         "data-visualisation",
@@ -747,6 +1488,20 @@ CONCEPTS: tuple[Concept, ...] = (
             "explorable",
             "explore online",
             "insight from data",
+            "graph",
+            "visualisation",
+            "visualization",
+            "heat map",
+            "geospatial",
+            "location data",
+            "postcode",
+            "spatial",
+            "atlas",
+            "interactive chart",
+            "data story",
+            "data journalism",
+            "infographics",
+            "google map",
         ),
         services=("data-visualisation",),
         technologies=(
@@ -757,14 +1512,39 @@ CONCEPTS: tuple[Concept, ...] = (
             "openstreetmap",
             "tableau",
             "gephi",
+            "google-maps",
         ),
     ),
     Concept(
         "analytics",
         _("analytics"),
-        ("analytics", "web analytics", "metrics", "measure impact", "tracking", "statistics"),
+        (
+            "analytics",
+            "web analytics",
+            "metrics",
+            "measure impact",
+            "tracking",
+            "statistics",
+            "kpi",
+            "insight",
+            "google analytics",
+            "matomo",
+            "impact measurement",
+            "analyse",
+            "analyze",
+            "analysis",
+            "analyst",
+            "data analysis",
+            "performance data",
+            "how many people",
+            "benchmark",
+            "benchmarking",
+            "audit",
+            "audience data",
+        ),
         services=("analytics",),
         technologies=("matomo", "ibm-cognos", "aws-redshift"),
+        brief_only=("measure",),
     ),
     Concept(
         "community",
@@ -778,9 +1558,40 @@ CONCEPTS: tuple[Concept, ...] = (
             "social network",
             "wiki",
             "knowledge base",
+            "message board",
+            "discussion board",
+            "community platform",
+            "member forum",
+            "peer support",
+            "community space",
+            "online group",
+            "mastodon",
+            "discourse",
+            "matrix",
+            "community organising",
+            "political organising",
+            "activist",
+            "grassroots",
+            "mobilise",
+            "mobilize",
+            "movement building",
+            "social movement",
+            "volunteer network",
+            "peer to peer",
+            "union organising",
         ),
         services=("community-building", "document-repositories"),
         technologies=("discourse", "mastodon", "mediawiki", "phpbb"),
+        brief_only=(
+            "organise",
+            "organize",
+            "rep",
+            "members talk",
+            "organising",
+            "organizing",
+            "organiser",
+            "organizer",
+        ),
     ),
     # Technologies a brief names, where using the technology is the capability.
     Concept("drupal", "Drupal", ("drupal",), technologies=("drupal",), kind=TECHNOLOGY),
@@ -902,6 +1713,10 @@ RELATED: dict[str, tuple[str, ...]] = {
     "moodle": ("training",),
 }
 
+# Capabilities that are any one of others: a co-op showing one of them shows it in full ("an
+# app" may be a web or a mobile one).
+UMBRELLAS: dict[str, tuple[str, ...]] = {"apps": ("web-applications", "mobile-apps")}
+
 
 @dataclass(frozen=True)
 class SectorHint:
@@ -932,6 +1747,19 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "third sector",
             "appeal",
             "trustee",
+            "voluntary",
+            "volunteer",
+            "community group",
+            "community organisation",
+            "funder",
+            "grant funded",
+            "fundraiser",
+            "social sector",
+            "civil society",
+            "refugee",
+            "purpose driven",
+            "social good",
+            "good cause",
         ),
         ngettext_lazy(
             "Has worked for %(count)d charity", "Has worked for %(count)d charities", "count"
@@ -948,6 +1776,14 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "county council",
             "parish council",
             "local government",
+            "borough council",
+            "district council",
+            "town council",
+            "unitary authority",
+            "combined authority",
+            "councillor",
+            "public sector",
+            "mayor",
         ),
         ngettext_lazy(
             "Has worked for %(count)d council or local authority",
@@ -966,6 +1802,14 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "gov uk",
             "european union",
             "government agency",
+            "government",
+            "whitehall",
+            "civil servant",
+            "public sector",
+            "public service",
+            "regulator",
+            "devolved",
+            "gov",
         ),
         ngettext_lazy(
             "Has worked for %(count)d government body",
@@ -988,6 +1832,19 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "social care",
             "mental health",
             "carer",
+            "gp",
+            "nurse",
+            "doctor",
+            "clinical",
+            "wellbeing",
+            "well being",
+            "disability",
+            "therapy",
+            "rehabilitation",
+            "care provider",
+            "care sector",
+            "medical",
+            "public health",
         ),
         ngettext_lazy(
             "Has worked for %(count)d health or care organisation",
@@ -1008,6 +1865,19 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "education",
             "educational",
             "e learning",
+            "learner",
+            "teaching",
+            "lecturer",
+            "academic",
+            "higher education",
+            "further education",
+            "sixth form",
+            "curriculum",
+            "edtech",
+            "educational technology",
+            "classroom",
+            "training provider",
+            "educator",
         ),
         ngettext_lazy(
             "Has worked for %(count)d school, college or university",
@@ -1017,7 +1887,23 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "research",
-        ("research institute", "think tank", "learned society", "research centre"),
+        (
+            "research institute",
+            "think tank",
+            "learned society",
+            "research centre",
+            "researcher",
+            "research group",
+            "lab",
+            "laboratory",
+            "scientist",
+            "science",
+            "scientific",
+            "research project",
+            "institute",
+            "research council",
+            "academic research",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d research organisation",
             "Has worked for %(count)d research organisations",
@@ -1026,7 +1912,19 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "housing",
-        ("housing association", "housing", "tenant", "social housing", "housing co op"),
+        (
+            "housing association",
+            "housing",
+            "tenant",
+            "social housing",
+            "housing co op",
+            "resident",
+            "landlord",
+            "homes",
+            "homeless",
+            "homelessness",
+            "housing co operative",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d housing organisation",
             "Has worked for %(count)d housing organisations",
@@ -1044,6 +1942,15 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "credit union",
             "community benefit society",
             "social enterprise",
+            "worker co op",
+            "cooperatives",
+            "mutual aid",
+            "community owned",
+            "community business",
+            "employee owned",
+            "solidarity economy",
+            "social economy",
+            "platform co op",
         ),
         ngettext_lazy(
             "Has worked for %(count)d co-operative or social enterprise",
@@ -1067,6 +1974,13 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "artist",
             "music",
             "cultural",
+            "artists",
+            "creative sector",
+            "dance",
+            "literature",
+            "poetry",
+            "film festival",
+            "cultural organisation",
         ),
         ngettext_lazy(
             "Has worked for %(count)d arts or culture organisation",
@@ -1076,7 +1990,19 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "media",
-        ("newspaper", "magazine", "publisher", "publishing", "journalism", "broadcaster", "radio"),
+        (
+            "newspaper",
+            "magazine",
+            "publisher",
+            "publishing",
+            "journalism",
+            "broadcaster",
+            "radio",
+            "journalist",
+            "podcast",
+            "broadcast",
+            "media organisation",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d media organisation",
             "Has worked for %(count)d media organisations",
@@ -1094,6 +2020,12 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
             "renewable",
             "sustainability",
             "green energy",
+            "carbon",
+            "net zero",
+            "biodiversity",
+            "ecology",
+            "ecological",
+            "recycling",
         ),
         ngettext_lazy(
             "Has worked for %(count)d environmental organisation",
@@ -1103,7 +2035,18 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "trade-union",
-        ("trade union", "union", "union member"),
+        (
+            "trade union",
+            "union",
+            "union member",
+            "unions",
+            "union branch",
+            "shop steward",
+            "workers rights",
+            "labour movement",
+            "union rep",
+            "workplace rep",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d trade union",
             "Has worked for %(count)d trade unions",
@@ -1112,14 +2055,41 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "campaigns",
-        ("campaign", "campaigning", "petition", "activist", "advocacy", "campaign group"),
+        (
+            "campaign",
+            "campaigning",
+            "petition",
+            "activist",
+            "advocacy",
+            "campaign group",
+            "campaigner",
+            "activism",
+            "grassroots",
+            "movement",
+            "protest",
+            "lobbying",
+            "pressure group",
+            "political",
+            "rights organisation",
+            "human rights",
+            "social justice",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d campaign", "Has worked for %(count)d campaigns", "count"
         ),
     ),
     SectorHint(
         "international-development",
-        ("international development", "humanitarian", "aid agency", "global south"),
+        (
+            "international development",
+            "humanitarian",
+            "aid agency",
+            "global south",
+            "global development",
+            "developing countries",
+            "overseas",
+            "international ngo",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d international development organisation",
             "Has worked for %(count)d international development organisations",
@@ -1128,7 +2098,16 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "sport",
-        ("sports club", "football club", "sport", "athletics", "leisure centre"),
+        (
+            "sports club",
+            "football club",
+            "sport",
+            "athletics",
+            "leisure centre",
+            "league",
+            "fitness",
+            "gym",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d sports organisation",
             "Has worked for %(count)d sports organisations",
@@ -1137,7 +2116,18 @@ SECTOR_HINTS: tuple[SectorHint, ...] = (
     ),
     SectorHint(
         "business",
-        ("small business", "startup", "start up", "sme", "retailer", "family business"),
+        (
+            "small business",
+            "startup",
+            "start up",
+            "sme",
+            "retailer",
+            "family business",
+            "shop owner",
+            "retail",
+            "b2b",
+            "high street",
+        ),
         ngettext_lazy(
             "Has worked for %(count)d business", "Has worked for %(count)d businesses", "count"
         ),
@@ -1152,12 +2142,77 @@ FILLER_WORDS = frozenset("a an the our my your their its this that these those s
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
+_VOWELS = frozenset("aeiou")
+# "-ing" nouns whose verb means something else: housing is not a house, marketing no market.
+_KEEP_WHOLE = frozenset(
+    "housing marketing during evening morning something nothing anything".split()
+)
+
+
+def _is_consonant(word: str, i: int) -> bool:
+    char = word[i]
+    if char in _VOWELS:
+        return False
+    # "y" is a vowel after a consonant ("by", "system"), a consonant at the start ("yard").
+    return char != "y" or i == 0 or not _is_consonant(word, i - 1)
+
+
+def _measure(stem: str) -> int:
+    """Porter's m: how many vowel-consonant runs the stem has ("tr" 0, "host" 1, "updat" 2)."""
+    forms = "".join("c" if _is_consonant(stem, i) else "v" for i in range(len(stem)))
+    return len(re.findall(r"v+c+", forms))
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(not _is_consonant(stem, i) for i in range(len(stem)))
+
+
+def _ends_cvc(stem: str) -> bool:
+    """Consonant, vowel, consonant (not w, x or y) at the end: "hop", "mak", "sit"."""
+    return (
+        len(stem) >= 3
+        and _is_consonant(stem, len(stem) - 3)
+        and not _is_consonant(stem, len(stem) - 2)
+        and _is_consonant(stem, len(stem) - 1)
+        and stem[-1] not in "wxy"
+    )
+
+
 def _stem(word: str) -> str:
-    """A deliberately small plural stripper: both sides of every comparison go through it."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+    """A light English stemmer, run on both sides of every comparison.
+
+    Plurals go ("charities" charity, "servers" server), then Porter's step 1b (-ed, -ing:
+    "hosting", "hosted" host; "mapping" map; "updating" update) and its final-e rule, so
+    "organise", "organised" and "organising" all read "organis". No more: "-er", "-ion" and
+    the like change what a word means too often ("supporter" is no support, "printer" no
+    print).
+    """
+    if len(word) <= 3 or not word.isalpha() or word in _KEEP_WHOLE:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    elif word.endswith(("ed", "ing")):
+        base = word[:-2] if word.endswith("ed") else word[:-3]
+        if _has_vowel(base):
+            if base.endswith(("at", "bl", "iz", "is")):
+                base += "e"
+            elif len(base) > 1 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]
+            elif (_measure(base) == 1 and _ends_cvc(base)) or len(base) < 3:
+                base += "e"  # "making" make, "used" use
+            word = base
+    if word.endswith("e") and len(word) > 3:
+        base = word[:-1]
+        measure = _measure(base)
+        if measure > 1 or (measure == 1 and not _ends_cvc(base)):
+            word = base
     return word
 
 
@@ -1217,19 +2272,30 @@ def _table(pairs: Iterable[tuple[str, str]]) -> _PhraseTable:
     return table
 
 
-def _scan(words: list[str], table: _PhraseTable) -> Iterable[tuple[tuple[str, ...], tuple]]:
-    """The phrases of `table` in `words`, left to right, longest first, never overlapping."""
-    i = 0
+def _scan_spans(
+    words: list[str], table: _PhraseTable
+) -> Iterable[tuple[int, int, tuple[str, ...], tuple]]:
+    """The phrases of `table` in `words` with where they start and end, left to right,
+    longest first, never overlapping."""
     n = len(words)
-    while i < n:
-        for phrase, values in table.get(words[i], ()):
+    free_from = 0
+    # Only the words that start a phrase are looked at: matching scans hundreds of profiles
+    # per brief, and most of their words start none.
+    for i in [i for i, word in enumerate(words) if word in table]:
+        if i < free_from:
+            continue
+        for phrase, values in table[words[i]]:
             end = i + len(phrase)
             if end <= n and (len(phrase) == 1 or tuple(words[i:end]) == phrase):
-                yield phrase, values
-                i = end
+                yield i, end, phrase, values
+                free_from = end
                 break
-        else:
-            i += 1
+
+
+def _scan(words: list[str], table: _PhraseTable) -> Iterable[tuple[tuple[str, ...], tuple]]:
+    """The phrases of `table` in `words`, left to right, longest first, never overlapping."""
+    for _start, _end, phrase, values in _scan_spans(words, table):
+        yield phrase, values
 
 
 @cache
@@ -1257,22 +2323,33 @@ def read_text(text: str) -> TextReading:
     index = _index()
     reading = TextReading()
     words = tokens(text)
-    for phrase, keys in _scan(words, index.concepts):
+    # Words inside a longer phrase that says who the client is describe the client, not the
+    # work: "a research group" wants something done, not research; "a film festival" may
+    # want a website.
+    client_spans = []
+    for start, end, _phrase, slugs in _scan_spans(words, index.sectors):
+        client_spans.append((start, end))
+        for slug in slugs:
+            if slug not in reading.sectors:
+                reading.sectors.append(slug)
+    for start, end, phrase, keys in _scan_spans(words, index.concepts):
+        if any(a <= start and end <= b and b - a > end - start for a, b in client_spans):
+            continue
         for key in keys:
             if key not in reading.phrases:
                 reading.concepts.append(key)
                 reading.phrases[key] = " ".join(phrase)
-    for _phrase, slugs in _scan(words, index.sectors):
-        for slug in slugs:
-            if slug not in reading.sectors:
-                reading.sectors.append(slug)
     return reading
 
 
 def evidence_table(keys: Iterable[str]) -> _PhraseTable:
     """The evidence phrases of the concepts `keys` only: matching looks for a few concepts in
     hundreds of profiles, and a small table rejects most words at once."""
-    keys = set(keys)
+    return _evidence_table(frozenset(keys))
+
+
+@lru_cache(maxsize=1024)
+def _evidence_table(keys: frozenset[str]) -> _PhraseTable:
     return {
         first: kept
         for first, entries in _index().evidence.items()
@@ -1280,19 +2357,47 @@ def evidence_table(keys: Iterable[str]) -> _PhraseTable:
     }
 
 
-def evidence_concepts(words: list[str], table: _PhraseTable | None = None) -> set[str]:
-    """Concept keys that a co-op's own text shows, given as `tokens` output.
+def sector_table(slugs: Iterable[str]) -> _PhraseTable:
+    """The sector words of the sectors `slugs` only (see `evidence_table`)."""
+    return _sector_table(frozenset(slugs))
+
+
+@lru_cache(maxsize=256)
+def _sector_table(slugs: frozenset[str]) -> _PhraseTable:
+    return {
+        first: kept
+        for first, entries in _index().sectors.items()
+        if (kept := [(p, tuple(k for k in v if k in slugs)) for p, v in entries if slugs & set(v)])
+    }
+
+
+def sectors_named(words: list[str], table: _PhraseTable) -> set[str]:
+    """Sector slugs whose words a text (as `tokens` output) uses: a co-op that writes that it
+    works "with charities and social enterprises" knows those clients."""
+    if table.keys().isdisjoint(words):
+        return set()
+    return {slug for _phrase, slugs in _scan(words, table) for slug in slugs}
+
+
+def evidence_counts(words: list[str], table: _PhraseTable | None = None) -> dict[str, int]:
+    """How many times a co-op's own text (as `tokens` output) shows each concept.
 
     Phrases in a concept's `brief_only` say too little in a profile and are not evidence.
     `table` (from `evidence_table`) limits the search to some concepts.
     """
     table = _index().evidence if table is None else table
-    found: set[str] = set()
+    found: dict[str, int] = {}
     if table.keys().isdisjoint(words):
         return found
     for _phrase, keys in _scan(words, table):
-        found.update(keys)
+        for key in keys:
+            found[key] = found.get(key, 0) + 1
     return found
+
+
+def evidence_concepts(words: list[str], table: _PhraseTable | None = None) -> set[str]:
+    """Concept keys that a co-op's own text shows (see `evidence_counts`)."""
+    return set(evidence_counts(words, table))
 
 
 @cache

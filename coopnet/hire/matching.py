@@ -20,7 +20,9 @@ How it works (docs/matching.md says why, with the figures):
    members (never observed, former or applicant co-ops).
 3. **Score** each candidate from its data, fetched in a fixed number of queries:
    `fit` (capabilities, full-text relevance, sector experience) times a practical factor
-   (availability and spare capacity, location, size), times fair exposure.
+   (availability and spare capacity, location, size), times fair exposure. Evidence of a
+   capability combines what the co-op lists with what its own words say; in a small network
+   the full-text relevance is BM25 over every member's whole record, computed here.
 4. **Explain**: every reason is a sentence built from the evidence that scored it.
 5. **Teams**: when no available candidate covers every capability (or none has the capacity
    for the effort), the consortium builder proposes teams from the best candidates.
@@ -33,6 +35,7 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,13 +51,16 @@ from coopnet.hire.concepts import (
     RELATED,
     SECTOR_HINTS_BY_SLUG,
     TECHNOLOGY,
+    UMBRELLAS,
     concept_label,
     concepts_for_service_slug,
     concepts_for_technology_slug,
-    evidence_concepts,
+    evidence_counts,
     evidence_table,
     normalise_words,
     read_text,
+    sector_table,
+    sectors_named,
     tokens,
 )
 from coopnet.lib.countries import country_name
@@ -72,7 +78,7 @@ from coopnet.lib.search import index_ranked_ids, query_words, search_coops
 
 # How well a co-op fits the work. Signals a brief gives no ground for (no sector named, no
 # capability found) drop out and the others share their weight.
-FIT_WEIGHTS = {"capability": 0.65, "text": 0.15, "sector": 0.20}
+FIT_WEIGHTS = {"capability": 0.60, "text": 0.20, "sector": 0.20}
 # Whether it can take the work on, near the client, at the right size.
 PRACTICAL_WEIGHTS = {"availability": 0.55, "location": 0.30, "size": 0.15}
 # When the client says remote work will not do, location weighs this much instead.
@@ -84,10 +90,15 @@ PRACTICAL_SHARE = 0.4
 EXPOSURE_STEP = 0.1
 EXPOSURE_DAYS = 90
 
+# A co-op whose own words speak of the brief's sector counts as this many clients in it.
+SECTOR_WORDS_COUNT = 1
+SELF_DESCRIBED_SECTORS = frozenset({"cooperative"})
+
 # How much a piece of evidence shows that a co-op has a capability (0..1).
-EVIDENCE_SERVICE = 1.0  # it lists a service of the capability
-EVIDENCE_DEFINING_TECHNOLOGY = 1.0  # it uses the technology that is the capability (Drupal)
+EVIDENCE_SERVICE = 0.9  # it lists a service of the capability
+EVIDENCE_DEFINING_TECHNOLOGY = 0.9  # it uses the technology that is the capability (Drupal)
 EVIDENCE_PROFILE_TEXT = 0.7  # its description or case studies speak of it
+EVIDENCE_PROFILE_TEXT_REPEATED = 0.85  # ...more than once: it is what the co-op is about
 EVIDENCE_SUPPORTING_TECHNOLOGY = 0.5  # it uses a tool of the trade (Ansible for sysadmin)
 EVIDENCE_RELATED = 0.4  # it clearly has an adjacent capability (web apps for an "app")
 # Evidence at least this strong counts as "covers it" for teams and for the team trigger.
@@ -122,13 +133,14 @@ DAYS_PER_WORKER_MONTH = 15.0
 # with at most ALL_MEMBERS_UP_TO members ranks every member (real networks are that small, and
 # a member whose profile uses none of the brief's words may still show the capability).
 ALL_MEMBERS_UP_TO = 500
-TEXT_CANDIDATES = 60
 LARGE_NETWORK_CANDIDATES = 150
 # Each search ORs at most this many words (as prefixes): every word widens what FTS5 ranks.
 SEARCH_WORDS = 8
 # The full-text signal is the match's position in the search's ranking: 1 for the best,
 # 1 / (1 + position / TEXT_HALF_AT) after it (bm25 scores do not compare across briefs).
 TEXT_HALF_AT = 8.0
+# How many profiles' words a process keeps ready (a few thousand: a few megabytes).
+PROFILE_WORDS_CACHED = 4096
 # Teams are built from this many of the best candidates that bring something needed.
 TEAM_CANDIDATES = 25
 
@@ -149,6 +161,42 @@ GENERAL_WORDS = frozenset(
     "project projects organisation organization company business different overnight "
     "months weeks years please thanks hello simple modern current recent proper across "
     "various someone's support update change changes moving finish finished".split()
+)
+
+
+# Full-text relevance in a small network is BM25 computed here over every member's whole
+# record (name, services with their synonyms, technologies, clients, case studies,
+# description), with every meaningful word of the brief, stemmed as the concept table stems.
+BM25_K1 = 1.2
+BM25_B = 0.75
+# A word in the name or the tags (services, technologies, clients) counts this many times over
+# one in the description: it is what the co-op chose to say it does.
+NAME_WEIGHT = 3
+TAGS_WEIGHT = 2
+# A brief's word at least this long also finds the longer words it starts ("design" designers).
+PREFIX_MIN_LENGTH = 5
+# Words of English and of asking for help that say nothing about the work. A brief's point can
+# come late in a paragraph; dropping these lets every other word count.
+TEXT_STOP_WORDS = frozenset(
+    """a about above after again against all almost also although always am among an and any
+    anyone anything are around as at away back be because been before being below between both
+    but by can cannot could did do does doing done down during each either else enough even
+    ever every everyone everything few for from further get gets getting give go going good got
+    had has have having he her here hers him his how however i if in instead into is it its
+    itself just keep know last least less let like likely lot lots made make many may maybe me
+    might more most much must my myself near need needs never new next no nobody none nor not
+    nothing now of off often on once one only or other others otherwise ought our ours
+    ourselves out over own part per perhaps please put quite rather really right same say see
+    seem seems she should since so some somebody someone something sometimes somewhere soon
+    still such sure take than thank thanks that the their theirs them themselves then there
+    these they thing things this those though through thus to too toward towards try under
+    until up upon us use used very via want wanted wants was way ways we well were what
+    whatever when where whether which while who whole whom whose why will with within without
+    would yet you your yours yourselves re ve ll s t d m
+    help helps looking look hope hoping ideally ideal able actually already basically currently
+    find found bit kind sort start started stop year years month months week weeks day days
+    time today soon long short small big large new old people person group team organisation
+    organization company work working job project projects""".split()
 )
 
 
@@ -206,7 +254,9 @@ class _Reading:
     wanted: set[str]  # required keys and their adjacent ones (RELATED)
     evidence: dict  # the concept table's evidence phrases for `wanted` only
     sectors: list[str]
+    sector_words: dict  # the concept table's words for `sectors` only
     words: list[str]
+    text_terms: list[str]  # the brief's meaningful words, stemmed, for full-text relevance
     remote_ok: bool
     mention_words: list[str]  # brief words worth naming in a "Mentions" reason
     place: ResolvedPlace | None
@@ -244,18 +294,33 @@ def read_needs(needs: BriefNeeds) -> _Reading:
     wanted = set(required)
     for key in required:
         wanted.update(RELATED.get(key, ()))
+        wanted.update(UMBRELLAS.get(key, ()))
     return _Reading(
         required=required,
         wanted=wanted,
         evidence=evidence_table(wanted),
         sectors=sectors,
+        # Every member of a network of co-ops speaks of co-ops: that says nothing of its clients.
+        sector_words=sector_table(s for s in sectors if s not in SELF_DESCRIBED_SECTORS),
         words=words,
+        text_terms=text_terms(needs.text),
         remote_ok=needs.remote_ok,
         mention_words=mention_words,
         place=resolve_place(needs.location) if needs.location.strip() else None,
         months=needs.timeline_months or DEFAULT_TIMELINE_MONTHS,
         start_on=needs.start_on or timezone.localdate(),
     )
+
+
+@cache
+def _text_stop_stems() -> frozenset[str]:
+    return frozenset(tokens(" ".join(TEXT_STOP_WORDS)))
+
+
+def text_terms(text: str) -> list[str]:
+    """The brief's words that can tell co-ops apart, stemmed, each once, in order."""
+    stop = _text_stop_stems()
+    return list(dict.fromkeys(w for w in tokens(text) if w not in stop and not w.isdigit()))
 
 
 def validate_needs(needs: BriefNeeds) -> None:
@@ -382,17 +447,18 @@ def _candidates(
     """A bounded set of members to rank, the full-text signal of each, and how many members
     there are when that was cheap to learn (a small network).
 
-    A small network ranks every member, and the full-text signal is the rank for the brief's
-    words among all members. A large one ranks the best matches of one search among the
+    A small network ranks every member; its full-text signal is left to `_text_relevance`
+    (empty here), which ranks every member's whole record for every meaningful word of the
+    brief. A large one ranks the best matches of one search among the
     *available* members (open or with limited capacity) for the capabilities' own words and
     the brief's words together, in the client's country when remote work will not do: with
     thousands of co-ops there are enough who can start, and one search of fewer rows keeps
     100,000 co-ops fast.
     """
     everyone = _small_network_ids()
+    text_ids: list[int] = []
     if everyone is not None:
-        text_ids = _ranked_ids(reading.words[:SEARCH_WORDS], TEXT_CANDIDATES)
-        ids = text_ids + everyone
+        ids = list(everyone)
     else:
         concept_words = _concept_words(reading.required)[: SEARCH_WORDS // 2]
         words = list(dict.fromkeys(concept_words + reading.words))[:SEARCH_WORDS]
@@ -415,6 +481,60 @@ def _candidates(
     return ids, text_scores, len(everyone) if everyone is not None else None
 
 
+def _text_relevance(rows: dict[int, _Row], terms: list[str]) -> dict[int, float]:
+    """The full-text signal of each co-op matching any of the brief's `terms`: its position
+    when ranked by BM25 over its whole record (see `_text_score`).
+
+    The statistics are those of `rows`, every member of a small network: a word most members
+    use ("digital") counts little, a rare one ("fibre") much.
+    """
+    if not terms or not rows:
+        return {}
+    wanted = set(terms)
+    long_terms = {t for t in wanted if len(t) >= PREFIX_MIN_LENGTH}
+    # word -> the terms it matches: itself, or a long term it starts with, as the directory's
+    # search does ("freelanc" finds freelancers, "design" designers).
+    matches: dict[str, tuple[str, ...]] = {}
+    counts: dict[int, dict[str, int]] = {}
+    lengths: dict[int, int] = {}
+    for pk, row in rows.items():
+        found: dict[str, int] = {}
+        length = 0
+        for text_words, weight in (
+            (_profile_words(row.name), NAME_WEIGHT),
+            (_profile_words(row.search_tags), TAGS_WEIGHT),
+            (row.words(), 1),
+        ):
+            length += weight * len(text_words)
+            for word in text_words:
+                hit = matches.get(word)
+                if hit is None:
+                    hit = matches[word] = tuple(
+                        t for t in wanted if t == word or (t in long_terms and word.startswith(t))
+                    )
+                for term in hit:
+                    found[term] = found.get(term, 0) + weight
+        counts[pk] = found
+        lengths[pk] = length
+    n = len(rows)
+    average = sum(lengths.values()) / n or 1.0
+    idf = {}
+    for term in wanted:
+        df = sum(1 for found in counts.values() if term in found)
+        if df:
+            idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    scores: dict[int, float] = {}
+    for pk, found in counts.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[pk] / average)
+        total = sum(idf[t] * f * (BM25_K1 + 1) / (f + norm) for t, f in found.items())
+        if total > 0:
+            scores[pk] = total
+    # As in a large network, the signal is the position: bm25 scores do not compare across
+    # briefs, and one co-op repeating a rare word should not flatten all the others.
+    order = sorted(scores, key=lambda pk: (-scores[pk], pk))
+    return {pk: _text_score(position) for position, pk in enumerate(order)}
+
+
 # --- Scoring -----------------------------------------------------------------------------
 
 
@@ -435,6 +555,7 @@ class _Row:
     latitude: float | None
     longitude: float | None
     sector_slug: str | None
+    search_tags: str = ""  # services with synonyms, technologies, clients, case studies
     service_ids: list[int] = field(default_factory=list)
     technology_ids: list[int] = field(default_factory=list)
     sector_clients: int = 0
@@ -444,8 +565,15 @@ class _Row:
     def words(self) -> list[str]:
         """The co-op's own text (description, case study titles) as comparable words."""
         if self._words is None:
-            self._words = tokens(" ".join([self.description, *self.case_study_titles]))
+            self._words = _profile_words(" ".join([self.description, *self.case_study_titles]))
         return self._words
+
+
+@lru_cache(maxsize=PROFILE_WORDS_CACHED)
+def _profile_words(text: str) -> list[str]:
+    # Profiles change rarely and every brief reads the same ones: a process keeps the words of
+    # the profiles it ranked last. Callers never change the list.
+    return tokens(text)
 
 
 ROW_FIELDS = (
@@ -466,9 +594,12 @@ ROW_FIELDS = (
 )
 
 
-def _load_rows(ids: list[int], reading: _Reading) -> dict[int, _Row]:
+def _load_rows(ids: list[int], reading: _Reading, *, with_tags: bool = False) -> dict[int, _Row]:
+    """What scoring needs of the co-ops `ids`; `with_tags` adds the search tags, which only
+    the full-text relevance of a small network reads."""
     rows: dict[int, _Row] = {}
-    for values in Coop.objects.filter(id__in=ids).values_list(*ROW_FIELDS):
+    fields = (*ROW_FIELDS, "search_tags") if with_tags else ROW_FIELDS
+    for values in Coop.objects.filter(id__in=ids).values_list(*fields):
         (pk, name, description, availability, booked_until, spare, workers, worker_owners) = values[
             :8
         ]
@@ -582,19 +713,22 @@ def _in_country(code: str) -> str:
 
 
 def _coverage(row: _Row, reading: _Reading, taxonomy: _Taxonomy) -> tuple[dict, dict]:
-    """Best evidence per required capability, and what gave it (for the reasons).
+    """Evidence per required capability, and what gave it (for the reasons).
+
+    Each kind of evidence (a listed service, a technology, the co-op's own words) counts at
+    its best, and kinds combine as independent signs: `1 - (1 - a)(1 - b)`. A co-op that lists
+    hosting *and* describes hosting work shows it more surely than one that only ticks the box.
 
     `source[key]` is (kind, term, shown key): kind "service", "technology" or "text"; the
     shown key is the capability the evidence is about, which for partial credit through an
     adjacent capability (RELATED) is that adjacent one.
     """
-    strength: dict[str, float] = {}
-    source: dict[str, tuple[str, Any, str]] = {}
+    best: dict[str, dict[str, tuple[float, tuple[str, Any, str]]]] = {}
 
     def note(key: str, value: float, why: tuple[str, Any, str]) -> None:
-        if value > strength.get(key, 0.0):
-            strength[key] = value
-            source[key] = why
+        kinds = best.setdefault(key, {})
+        if value > kinds.get(why[0], (0.0,))[0]:
+            kinds[why[0]] = (value, why)
 
     wanted = reading.wanted
     for service_id in row.service_ids:
@@ -609,19 +743,32 @@ def _coverage(row: _Row, reading: _Reading, taxonomy: _Taxonomy) -> tuple[dict, 
             defining = concept is None or concept.kind == TECHNOLOGY
             value = EVIDENCE_DEFINING_TECHNOLOGY if defining else EVIDENCE_SUPPORTING_TECHNOLOGY
             note(key, value, ("technology", technology_id, key))
-    missing = [k for k in wanted if strength.get(k, 0.0) < EVIDENCE_PROFILE_TEXT]
-    if missing:
-        shown = evidence_concepts(row.words(), reading.evidence)
-        for key in missing:
-            if key in shown:
-                note(key, EVIDENCE_PROFILE_TEXT, ("text", None, key))
+    for key, mentions in evidence_counts(row.words(), reading.evidence).items():
+        value = EVIDENCE_PROFILE_TEXT if mentions == 1 else EVIDENCE_PROFILE_TEXT_REPEATED
+        note(key, value, ("text", None, key))
+    strength: dict[str, float] = {}
+    source: dict[str, tuple[str, Any, str]] = {}
+    for key, kinds in best.items():
+        unlikely = 1.0
+        for value, _why in kinds.values():
+            unlikely *= 1.0 - value
+        strength[key] = 1.0 - unlikely
+        source[key] = max(kinds.values(), key=lambda item: item[0])[1]
+    for key, kinds in UMBRELLAS.items():
+        # "An app" is a web or a mobile one: showing either shows it.
+        if key in reading.required:
+            shown = max((strength.get(k, 0.0) for k in kinds), default=0.0)
+            if shown > strength.get(key, 0.0):
+                strength[key] = shown
+                source[key] = next(source[k] for k in kinds if strength.get(k, 0.0) == shown)
     direct = dict(strength)
     for key in reading.required:
         if strength.get(key, 0.0) >= EVIDENCE_RELATED:
             continue
         for other in RELATED.get(key, ()):
             if direct.get(other, 0.0) >= COVERS_AT_LEAST:
-                note(key, EVIDENCE_RELATED, source[other])
+                strength[key] = EVIDENCE_RELATED
+                source[key] = source[other]
                 break
     return strength, source
 
@@ -832,7 +979,7 @@ def _score(
     reading: _Reading,
     needs: BriefNeeds,
     taxonomy: _Taxonomy,
-    text_score: float,
+    text_score: float | None,
     exposure: float,
     *,
     explain: bool = False,
@@ -845,9 +992,12 @@ def _score(
         signals["capability"] = sum(strength.get(k, 0.0) for k in reading.required) / len(
             reading.required
         )
-    signals["text"] = text_score if reading.words else None
+    signals["text"] = text_score
     if reading.sectors:
+        # Its clients in the sector, its own sector, and its own words about the sector.
         n = row.sector_clients + (1 if row.sector_slug in reading.sectors else 0)
+        if sectors_named(row.words(), reading.sector_words):
+            n += SECTOR_WORDS_COUNT
         signals["sector"] = 1.0 - 0.5**n
     availability, availability_reasons, available, capacity = _availability(
         row, reading, needs.effort_days, explain
@@ -1040,13 +1190,25 @@ def match_coops(
             results=[], required=reading.required, sectors=reading.sectors, place=reading.place
         )
 
-    rows = _load_rows(ids, reading)
+    rows = _load_rows(ids, reading, with_tags=member_count is not None)
+    if member_count is not None:
+        text_scores = _text_relevance(rows, reading.text_terms)
+        has_text = bool(reading.text_terms)
+    else:
+        has_text = bool(reading.words)
     taxonomy = _taxonomy(rows.values())
     counts = recent_exposure() if exposure is None else exposure
     median = median_exposure(counts, member_count)
     factors = {pk: exposure_factor(counts.get(pk, 0), median) for pk in rows}
     scored = [
-        _score(row, reading, needs, taxonomy, text_scores.get(row.id, 0.0), factors[row.id])
+        _score(
+            row,
+            reading,
+            needs,
+            taxonomy,
+            text_scores.get(row.id, 0.0) if has_text else None,
+            factors[row.id],
+        )
         for row in rows.values()
     ]
     # A co-op that matches none of the brief's words and none of its capabilities is no
@@ -1054,7 +1216,7 @@ def match_coops(
     relevant = [
         s
         for s in scored
-        if not (reading.words or reading.required)
+        if not (has_text or reading.required)
         or s.signals.get("text", 0.0) > 0
         or s.signals.get("capability", 0.0) > 0
     ]
@@ -1065,7 +1227,7 @@ def match_coops(
             reading,
             needs,
             taxonomy,
-            text_scores.get(s.row.id, 0.0),
+            text_scores.get(s.row.id, 0.0) if has_text else None,
             factors[s.row.id],
             explain=True,
         )

@@ -11,12 +11,16 @@ from coopnet.hire.concepts import (
     RELATED,
     SECTOR_HINTS,
     TECHNOLOGY,
+    UMBRELLAS,
     concept_label,
     concepts_for_service_slug,
     concepts_for_technology_slug,
     evidence_concepts,
+    evidence_counts,
     evidence_table,
     read_text,
+    sector_table,
+    sectors_named,
     tokens,
 )
 
@@ -36,7 +40,55 @@ def test_it_reads_a_donation_site_as_web_development_for_charities():
 
 def test_it_ignores_plurals_case_and_filler_words():
     assert read_text("Looks after the SERVER").concepts == read_text("look after servers").concepts
-    assert tokens("Our charities' websites") == ["charity", "website"]
+    assert tokens("Our charities' websites") == tokens("a charity website")
+    assert tokens("Our charities' servers") == ["charity", "server"]
+
+
+def test_it_reads_the_forms_of_a_verb_as_one_word():
+    assert len({*tokens("host hosted hosts")}) == 1
+    assert len({*tokens("map maps mapped mapping")}) == 1
+    assert len({*tokens("organise organised organising organises")}) == 1
+    assert len({*tokens("update updated updating")}) == 1
+    assert tokens("making used needed") == tokens("make use need")
+    assert read_text("we mapped where our members live").concepts == ["data-visualisation"]
+    assert "hosting" in read_text("our site is hosted somewhere awful").concepts
+
+
+def test_it_keeps_nouns_whose_verb_means_something_else():
+    # Housing is no house, marketing no market.
+    assert tokens("housing marketing") == ["housing", "marketing"]
+    assert tokens("supporters printers") == ["supporter", "printer"]
+
+
+def test_it_reads_everyday_ways_of_asking():
+    def reads(text, key):
+        return key in read_text(text).concepts
+
+    assert reads("Our web presence is embarrassing", "web-development")
+    assert reads("We want to stop paying for Squarespace", "web-development")
+    assert reads("Members should log in to book rooms", "web-applications")
+    assert reads("Something our volunteers can use on their phones", "mobile-apps")
+    assert reads("We keep getting phishing emails and fear a data breach", "security")
+    assert reads("The site keeps going down and backups never run", "hosting")
+    assert reads("The site keeps going down and backups never run", "sysadmin")
+    assert reads("Our supporters are spread over five spreadsheets", "data-engineering")
+    assert reads("We are drowning in spam and want off Gmail", "email-collaboration")
+    assert reads("Make the site work with screen readers for blind visitors", "accessibility")
+    assert reads("We cannot get found on Google", "marketing")
+    assert reads(
+        "Our previous developer left and nobody understands the code", "support-maintenance"
+    )
+    assert reads("We need a new logo and a house style", "branding")
+    assert reads("Can data science predict which tenants need help?", "machine-learning")
+
+
+def test_it_does_not_read_the_client_as_the_work():
+    # "A research group" is who asks: it wants its data tidied, not research.
+    reading = read_text("We are a university research group with messy data in spreadsheets")
+    assert "research-evaluation" not in reading.concepts
+    assert reading.sectors == ["education", "research"]
+    assert "video-animation" not in read_text("A film festival needs a website").concepts
+    assert "video-animation" in read_text("A film for our festival").concepts
 
 
 def test_it_prefers_the_longest_phrase():
@@ -68,6 +120,27 @@ def test_it_does_not_count_brief_only_phrases_as_evidence_in_a_profile():
 
     assert evidence_concepts(profile) == set()
     assert "support-maintenance" in read_text("We need support with our site").concepts
+
+
+def test_it_counts_how_often_a_profile_shows_a_concept():
+    profile = tokens("We host websites. Hosting is all we do, on our own servers.")
+
+    counts = evidence_counts(profile, evidence_table({"hosting", "print"}))
+
+    assert counts == {"hosting": 3}
+
+
+def test_it_finds_the_sectors_a_profile_speaks_of():
+    profile = tokens("We build websites for charities and trade unions.")
+
+    assert sectors_named(profile, sector_table({"charity", "health"})) == {"charity"}
+    assert sectors_named(profile, sector_table({"health"})) == set()
+
+
+def test_it_lets_an_umbrella_capability_be_shown_by_any_of_its_kinds():
+    for key, kinds in UMBRELLAS.items():
+        assert key in CONCEPTS_BY_KEY and all(k in CONCEPTS_BY_KEY for k in kinds)
+    assert read_text("We want an app").concepts == ["apps"]
 
 
 def test_it_finds_evidence_in_a_profile_and_limits_it_to_the_asked_concepts():

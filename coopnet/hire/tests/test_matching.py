@@ -131,6 +131,58 @@ def test_it_favours_co_ops_that_have_worked_in_the_briefs_sector(terms):
     assert not any("charit" in r for r in reasons_of(outcome, "plain-web"))
 
 
+def test_it_counts_a_co_op_that_writes_about_the_sector_as_experienced(terms):
+    web = [terms["services"]["web-development"]]
+    make_coop("Plain Web", services=web)
+    make_coop("Caring Web", services=web, description="We build websites for small charities.")
+
+    outcome = match_coops(BriefNeeds(text="A new website", sector="charity"))
+
+    assert slugs(outcome) == ["caring-web", "plain-web"]
+    assert outcome.results[0].signals["sector"] == 0.5
+    assert outcome.results[1].signals["sector"] == 0.0
+
+
+def test_it_rates_a_capability_listed_and_described_above_one_only_listed(terms):
+    hosting = [terms["services"]["hosting"]]
+    make_coop("Ticked", services=hosting)
+    make_coop("Ticked And Told", services=hosting, description="Hosting is what we do.")
+
+    outcome = match_coops(BriefNeeds(text="hosting"))
+    capability = {m.coop.slug: m.signals["capability"] for m in outcome.results}
+
+    assert capability["ticked-and-told"] > capability["ticked"] >= 0.9
+    assert slugs(outcome)[0] == "ticked-and-told"
+
+
+def test_it_counts_a_web_application_shop_for_an_app(terms):
+    # "An app" may be a web or a mobile one: a profile that describes either shows it.
+    make_coop("App Makers", description="We build web applications for charities.")
+    make_coop("Researchers", services=[terms["services"]["user-research"]])
+
+    outcome = match_coops(BriefNeeds(text="An app for our volunteers"))
+
+    assert outcome.required == ["apps"]
+    assert slugs(outcome) == ["app-makers"]
+    assert outcome.results[0].capabilities == {"apps"}
+
+
+def test_it_reads_every_word_of_a_long_brief(terms):
+    # The directory's search reads a query's first 12 words; a client's point can come later.
+    make_coop("Bee Folk", description="Software for beekeepers and their hives.")
+    make_coop("Film Folk", description="We make films for small organisations.")
+
+    outcome = match_coops(
+        BriefNeeds(
+            text="We are a small organisation in the north of England with twelve staff, "
+            "a board and many volunteers, and we would love a tool for our beekeepers"
+        )
+    )
+
+    assert slugs(outcome) == ["bee-folk"]
+    assert outcome.results[0].signals["text"] == 1.0
+
+
 def test_it_puts_available_co_ops_above_fully_booked_ones_and_says_until_when(terms):
     hosting = [terms["services"]["hosting"]]
     until = timezone.localdate() + datetime.timedelta(days=40)
@@ -206,7 +258,11 @@ def test_it_names_brief_words_the_profile_shares(terms):
 
 def test_it_scores_between_zero_and_one_best_first(terms):
     services = terms["services"]
-    make_coop("Both", services=[services["hosting"], services["system-administration"]])
+    make_coop(
+        "Both",
+        services=[services["hosting"], services["system-administration"]],
+        description="We look after servers.",
+    )
     make_coop("One", services=[services["hosting"]])
     make_coop("Words Only", description="We look after servers.")
 
