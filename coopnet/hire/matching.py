@@ -78,7 +78,7 @@ from coopnet.lib.search import index_ranked_ids, query_words, search_coops
 
 # How well a co-op fits the work. Signals a brief gives no ground for (no sector named, no
 # capability found) drop out and the others share their weight.
-FIT_WEIGHTS = {"capability": 0.60, "text": 0.20, "sector": 0.20}
+FIT_WEIGHTS = {"capability": 0.65, "text": 0.20, "sector": 0.15}
 # Whether it can take the work on, near the client, at the right size.
 PRACTICAL_WEIGHTS = {"availability": 0.55, "location": 0.30, "size": 0.15}
 # When the client says remote work will not do, location weighs this much instead.
@@ -101,6 +101,15 @@ EVIDENCE_PROFILE_TEXT = 0.7  # its description or case studies speak of it
 EVIDENCE_PROFILE_TEXT_REPEATED = 0.85  # ...more than once: it is what the co-op is about
 EVIDENCE_SUPPORTING_TECHNOLOGY = 0.5  # it uses a tool of the trade (Ansible for sysadmin)
 EVIDENCE_RELATED = 0.4  # it clearly has an adjacent capability (web apps for an "app")
+# A co-op ticking many boxes does each of them less ("a small part of a different main offer"):
+# a listed service's evidence falls by SERVICE_BREADTH_STEP for each service listed past
+# SERVICES_FOCUSED, down to EVIDENCE_SERVICE_BROAD, which still covers the capability.
+SERVICES_FOCUSED = 6
+SERVICE_BREADTH_STEP = 0.035
+EVIDENCE_SERVICE_BROAD = 0.7
+# A service that is evidence of several capabilities says each less clearly ("Development" is
+# web, web application or app work): minus this for each capability past the first.
+GENERIC_SERVICE_STEP = 0.1
 # Evidence at least this strong counts as "covers it" for teams and for the team trigger.
 COVERS_AT_LEAST = EVIDENCE_PROFILE_TEXT
 
@@ -645,6 +654,7 @@ class _Taxonomy:
 
     service_concepts: dict[int, tuple[str, ...]]
     service_names: dict[int, str]
+    service_breadth: dict[int, int]  # how many capabilities each service is evidence of
     technology_concepts: dict[int, tuple[str, ...]]
     technology_names: dict[int, str]
 
@@ -654,6 +664,7 @@ def _taxonomy(rows: Iterable[_Row]) -> _Taxonomy:
     technology_ids = {t for row in rows for t in row.technology_ids}
     service_concepts: dict[int, tuple[str, ...]] = {}
     service_names: dict[int, str] = {}
+    service_breadth: dict[int, int] = {}
     for pk, slug, name in Service.objects.filter(id__in=service_ids).values_list(
         "id", "slug", "name"
     ):
@@ -666,6 +677,7 @@ def _taxonomy(rows: Iterable[_Row]) -> _Taxonomy:
             *(() if known else tuple(read_text(name).concepts)),
         )
         service_names[pk] = name
+        service_breadth[pk] = len(known)
     technology_concepts: dict[int, tuple[str, ...]] = {}
     technology_names: dict[int, str] = {}
     for pk, slug, name in Technology.objects.filter(id__in=technology_ids).values_list(
@@ -673,7 +685,9 @@ def _taxonomy(rows: Iterable[_Row]) -> _Taxonomy:
     ):
         technology_concepts[pk] = (*concepts_for_technology_slug(slug), f"technology:{slug}")
         technology_names[pk] = name
-    return _Taxonomy(service_concepts, service_names, technology_concepts, technology_names)
+    return _Taxonomy(
+        service_concepts, service_names, service_breadth, technology_concepts, technology_names
+    )
 
 
 @dataclass
@@ -731,10 +745,15 @@ def _coverage(row: _Row, reading: _Reading, taxonomy: _Taxonomy) -> tuple[dict, 
             kinds[why[0]] = (value, why)
 
     wanted = reading.wanted
+    extra_services = max(0, len(row.service_ids) - SERVICES_FOCUSED)
+    service_value = max(
+        EVIDENCE_SERVICE_BROAD, EVIDENCE_SERVICE - SERVICE_BREADTH_STEP * extra_services
+    )
     for service_id in row.service_ids:
+        vague = GENERIC_SERVICE_STEP * max(0, taxonomy.service_breadth.get(service_id, 1) - 1)
         for key in taxonomy.service_concepts.get(service_id, ()):
             if key in wanted:
-                note(key, EVIDENCE_SERVICE, ("service", service_id, key))
+                note(key, service_value - vague, ("service", service_id, key))
     for technology_id in row.technology_ids:
         for key in taxonomy.technology_concepts.get(technology_id, ()):
             if key not in wanted:
@@ -743,7 +762,9 @@ def _coverage(row: _Row, reading: _Reading, taxonomy: _Taxonomy) -> tuple[dict, 
             defining = concept is None or concept.kind == TECHNOLOGY
             value = EVIDENCE_DEFINING_TECHNOLOGY if defining else EVIDENCE_SUPPORTING_TECHNOLOGY
             note(key, value, ("technology", technology_id, key))
-    for key, mentions in evidence_counts(row.words(), reading.evidence).items():
+    # Its name is part of what it says it does ("… Hosts", "Open Ecommerce").
+    own_words = [*_profile_words(row.name), *row.words()]
+    for key, mentions in evidence_counts(own_words, reading.evidence).items():
         value = EVIDENCE_PROFILE_TEXT if mentions == 1 else EVIDENCE_PROFILE_TEXT_REPEATED
         note(key, value, ("text", None, key))
     strength: dict[str, float] = {}

@@ -238,14 +238,57 @@ def test_it_says_a_co_op_is_in_the_nation_or_area_the_client_names(terms):
 
 def test_it_gives_technologies_their_own_reasons(terms):
     make_coop("Drupal Folk", technologies=[terms["technologies"]["drupal"]])
-    make_coop("Ansible Folk", technologies=[terms["technologies"]["ansible"]])
+    # Not named after the tool: a name is read as the co-op's own words.
+    make_coop("Tooling Folk", technologies=[terms["technologies"]["ansible"]])
 
     drupal = match_coops(BriefNeeds(text="Our Drupal site"))
     admin = match_coops(BriefNeeds(text="server administration", technologies=[]))
 
     assert drupal.required[0] == "drupal"
     assert reasons_of(drupal, "drupal-folk")[0] == "Uses Drupal"
-    assert "Works with Ansible, used in system administration" in reasons_of(admin, "ansible-folk")
+    assert "Works with Ansible, used in system administration" in reasons_of(admin, "tooling-folk")
+
+
+def test_it_trusts_a_listed_service_less_from_a_coop_that_lists_many(terms):
+    hosting = terms["services"]["hosting"]
+    others = [Service.objects.create(name=f"Other {i}", slug=f"other-{i}") for i in range(12)]
+    make_coop("Alder Co-op", services=[hosting])
+    make_coop("Birch Co-op", services=[hosting, *others])
+
+    outcome = match_coops(BriefNeeds(text="hosting"))
+    by_slug = {m.coop.slug: m for m in outcome.results}
+
+    focused = by_slug["alder-co-op"].signals["capability"]
+    broad = by_slug["birch-co-op"].signals["capability"]
+    assert focused == pytest.approx(0.9)
+    assert broad == pytest.approx(0.7)
+    assert slugs(outcome)[0] == "alder-co-op"
+    # Still enough to count as covering it: a box ticked is a box ticked.
+    assert "hosting" in by_slug["birch-co-op"].capabilities
+
+
+def test_it_trusts_a_service_of_several_capabilities_less(db):
+    development = Service.objects.create(name="Development", slug="development")
+    web = Service.objects.create(name="Web development", slug="web-development")
+    make_coop("General Devs", services=[development])
+    make_coop("Web Devs", services=[web])
+
+    outcome = match_coops(BriefNeeds(text="a new website"))
+    by_slug = {m.coop.slug: m.signals["capability"] for m in outcome.results}
+
+    # "Development" is evidence of web development, web applications and apps.
+    assert by_slug["general-devs"] == pytest.approx(0.7)
+    assert by_slug["web-devs"] == pytest.approx(0.9)
+
+
+def test_it_reads_the_coops_name_as_its_own_words(terms):
+    make_coop("Hill Hosting", description="A worker co-operative.")
+    make_coop("Hill Printers", description="A worker co-operative.")
+
+    outcome = match_coops(BriefNeeds(text="hosting"))
+
+    assert slugs(outcome) == ["hill-hosting"]
+    assert "Its profile describes hosting work" in reasons_of(outcome, "hill-hosting")
 
 
 def test_it_names_brief_words_the_profile_shares(terms):
