@@ -82,6 +82,51 @@ def test_it_reads_everyday_ways_of_asking():
     assert reads("Can data science predict which tenants need help?", "machine-learning")
 
 
+def test_it_reads_the_needs_round_4_added():
+    def reads(text, key):
+        return key in read_text(text).concepts
+
+    # Co-op conversion, ownership and how a group decides.
+    assert reads("The staff would like to buy the business from the founder", "coop-development")
+    assert reads("Could we become worker owned when the owner is retiring?", "coop-development")
+    assert reads("We want to grow our membership and keep new members", "coop-development")
+    assert reads("Help us with conflict resolution in our team", "training")
+    # Writing and plain English.
+    assert reads("Our leaflets are full of jargon and need a rewrite", "content")
+    # Search and documents.
+    assert reads("Staff spend hours trying to find documents in our archive", "data-engineering")
+    assert reads("A semantic search over our case files", "machine-learning")
+    # Learning material and credentials.
+    assert reads("We want to issue digital badges to volunteers who finish training", "training")
+    assert reads("Our tutors need an online learning platform", "training")
+    # Outreach and audiences.
+    assert reads("We want to attract a younger audience to our events", "marketing")
+    assert reads("We need to understand why people stop coming", "user-research")
+    # Immersive media.
+    assert reads("A virtual tour of the gardens for people who cannot travel", "games-interactive")
+    # Ordering and subscriptions.
+    assert reads("Customers should order online and pay by card", "e-commerce")
+    # Signs and wayfinding.
+    assert reads("New wayfinding for our hospital corridors", "print")
+    # Connectivity and digital inclusion.
+    assert reads("Too many residents have no internet at home", "connectivity")
+    assert reads("Tackling the digital divide in our town", "connectivity")
+    # Room and event bookings.
+    assert reads("Members want to book rooms from the events calendar", "web-applications")
+
+
+def test_it_does_not_read_visitors_to_a_place_as_marketing():
+    assert "marketing" not in read_text("Visitors to our park keep getting lost").concepts
+    assert "marketing" in read_text("We want more visitors to our website").concepts
+
+
+def test_it_reads_a_print_shop_as_the_client_not_a_printing_job():
+    reading = read_text("We run a small print shop and need a new booking system")
+    assert "print" not in reading.concepts
+    assert "business" in reading.sectors
+    assert "print" in read_text("We need 500 posters printed").concepts
+
+
 def test_it_does_not_read_the_client_as_the_work():
     # "A research group" is who asks: it wants its data tidied, not research.
     reading = read_text("We are a university research group with messy data in spreadsheets")
