@@ -50,13 +50,15 @@ def cotech_members(db):
     return bench.member_slugs()
 
 
-def test_it_has_at_least_thirty_briefs_in_two_halves_of_alike_size():
+def test_it_keeps_a_holdout_of_at_least_twenty_five_briefs_never_tuned_on():
     halves = [brief.half for brief in BRIEFS]
 
-    # The issue asks for 25; the set's own brief asks for 30 so that each half has 15.
-    assert len(BRIEFS) >= 30
+    # The issue asks for 25 briefs. Each tuning round that looked at the holdout retired it
+    # into the tune part and a fresh holdout was written blind (docs/matching-quality.md), so
+    # the tune part grows; the holdout stays at least as large as the issue's whole set.
     assert set(halves) == {"tune", "holdout"}
-    assert abs(halves.count("tune") - halves.count("holdout")) <= 2
+    assert halves.count("holdout") >= 25
+    assert halves.count("tune") >= halves.count("holdout")
     assert len({brief.id for brief in BRIEFS}) == len(BRIEFS)
     assert all(len(brief.text) >= 40 for brief in BRIEFS)
 
