@@ -2513,6 +2513,16 @@ def _scan_spans(
                 break
 
 
+# Words that deny what follows: "we don't do hosting", "we can't train you", "not WordPress".
+# "t" is what tokens() leaves of "don't", "can't", "won't", "isn't".
+NEGATIONS = frozenset({"not", "no", "t", "cannot", "never", "nor", "without"})
+NEGATION_REACH = 3  # words before a phrase that a negation may stand in
+
+
+def _negated(words: list[str], start: int) -> bool:
+    return not NEGATIONS.isdisjoint(words[max(0, start - NEGATION_REACH) : start])
+
+
 def _scan(words: list[str], table: _PhraseTable) -> Iterable[tuple[tuple[str, ...], tuple]]:
     """The phrases of `table` in `words`, left to right, longest first, never overlapping."""
     for _start, _end, phrase, values in _scan_spans(words, table):
@@ -2555,6 +2565,10 @@ def read_text(text: str) -> TextReading:
                 reading.sectors.append(slug)
     for start, end, phrase, keys in _scan_spans(words, index.concepts):
         if any(a <= start and end <= b and b - a > end - start for a, b in client_spans):
+            continue
+        # "Not WordPress" rules a tool out; "we don't have a website" still asks for one, so
+        # only technologies are read as refused.
+        if _negated(words, start) and all(CONCEPTS_BY_KEY[k].kind == TECHNOLOGY for k in keys):
             continue
         for key in keys:
             if key not in reading.phrases:
@@ -2610,7 +2624,9 @@ def evidence_counts(words: list[str], table: _PhraseTable | None = None) -> dict
     found: dict[str, int] = {}
     if table.keys().isdisjoint(words):
         return found
-    for _phrase, keys in _scan(words, table):
+    for start, _end, _phrase, keys in _scan_spans(words, table):
+        if _negated(words, start):
+            continue
         for key in keys:
             found[key] = found.get(key, 0) + 1
     return found

@@ -112,6 +112,8 @@ EVIDENCE_SERVICE_BROAD = 0.7
 GENERIC_SERVICE_STEP = 0.1
 # Evidence at least this strong counts as "covers it" for teams and for the team trigger.
 COVERS_AT_LEAST = EVIDENCE_PROFILE_TEXT
+# Share of the capability signal given to the best-shown capability rather than the mean.
+CAPABILITY_BEST_SHARE = 0.2
 
 AVAILABILITY_SCORES = {
     Coop.Availability.OPEN: 1.0,
@@ -147,7 +149,7 @@ LARGE_NETWORK_CANDIDATES = 150
 SEARCH_WORDS = 8
 # The full-text signal is the match's position in the search's ranking: 1 for the best,
 # 1 / (1 + position / TEXT_HALF_AT) after it (bm25 scores do not compare across briefs).
-TEXT_HALF_AT = 8.0
+TEXT_HALF_AT = 4.0
 # How many profiles' words a process keeps ready (a few thousand: a few megabytes).
 PROFILE_WORDS_CACHED = 4096
 # Teams are built from this many of the best candidates that bring something needed.
@@ -995,6 +997,13 @@ def _weighted(values: dict[str, float | None], weights: dict[str, float]) -> flo
     return sum(weights[k] * v for k, v in present.items()) / total
 
 
+def _capability_signal(values: list[float]) -> float:
+    """The evidence over the brief's capabilities: mostly their mean, partly the best one, so
+    that the specialist in one need is not outranked by a generalist showing a little of all."""
+    mean = sum(values) / len(values)
+    return (1 - CAPABILITY_BEST_SHARE) * mean + CAPABILITY_BEST_SHARE * max(values)
+
+
 def _score(
     row: _Row,
     reading: _Reading,
@@ -1010,9 +1019,7 @@ def _score(
     signals: dict[str, float | None] = {}
     strength, source = _coverage(row, reading, taxonomy) if reading.required else ({}, {})
     if reading.required:
-        signals["capability"] = sum(strength.get(k, 0.0) for k in reading.required) / len(
-            reading.required
-        )
+        signals["capability"] = _capability_signal([strength.get(k, 0.0) for k in reading.required])
     signals["text"] = text_score
     if reading.sectors:
         # Its clients in the sector, its own sector, and its own words about the sector.

@@ -250,3 +250,21 @@ def test_it_labels_terms_the_table_does_not_know():
     assert concept_label("hosting") == "hosting"
     assert concept_label("technology:rust") == "rust"
     assert all(c.kind in {"service", TECHNOLOGY} for c in CONCEPTS)
+
+
+def test_it_reads_a_refused_technology_as_not_wanted():
+    assert read_text("A new website, not WordPress").concepts == ["web-development"]
+    assert read_text("We do not want Drupal, just a simple website").concepts == ["web-development"]
+    assert "wordpress" in read_text("A new WordPress website").concepts
+
+
+def test_it_still_reads_a_need_the_client_says_it_lacks():
+    # "We don't have a website" asks for one: only a refused technology is dropped.
+    assert read_text("We don't have a website yet").concepts == ["web-development"]
+
+
+def test_it_does_not_count_work_a_profile_denies_as_evidence():
+    words = tokens("We don't do hosting. We build websites and can't train you.")
+
+    assert evidence_counts(words) == {"web-development": 1}
+    assert evidence_counts(tokens("We do hosting and training")) == {"hosting": 1, "training": 1}

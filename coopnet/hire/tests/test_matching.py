@@ -155,6 +155,34 @@ def test_it_rates_a_capability_listed_and_described_above_one_only_listed(terms)
     assert slugs(outcome)[0] == "ticked-and-told"
 
 
+def test_it_lifts_the_specialist_in_one_need_of_a_brief_with_several(terms):
+    # A generalist showing a little of every need should not bury the co-op that clearly
+    # does one of them: part of the capability signal is the best-shown capability.
+    make_coop(
+        "Hosts", services=[terms["services"]["hosting"]], description="Hosting is what we do."
+    )
+
+    hosting = match_coops(BriefNeeds(text="hosting")).results[0].signals["capability"]
+    outcome = match_coops(BriefNeeds(text="hosting and user research"))
+
+    assert outcome.required == ["hosting", "user-research"]
+    # Not the plain mean (hosting / 2): a fifth of the signal is the best capability.
+    assert outcome.results[0].signals["capability"] == pytest.approx(
+        0.8 * hosting / 2 + 0.2 * hosting, abs=0.001
+    )
+
+
+def test_it_ignores_work_a_profile_says_it_does_not_do(terms):
+    make_coop("Trainers", description="We run training for co-ops and their members.")
+    make_coop("No Trainers", description="We build websites; we don't do training.")
+
+    outcome = match_coops(BriefNeeds(text="training for our staff"))
+    capability = {m.coop.slug: m.signals.get("capability", 0) for m in outcome.results}
+
+    assert slugs(outcome)[0] == "trainers"
+    assert capability.get("no-trainers", 0.0) == 0.0
+
+
 def test_it_counts_a_web_application_shop_for_an_app(terms):
     # "An app" may be a web or a mobile one: a profile that describes either shows it.
     make_coop("App Makers", description="We build web applications for charities.")
