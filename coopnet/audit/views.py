@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop
+from coopnet.lib.pagination import page_of
 
 PAGE_SIZE = 50
 COOP_TARGET = Coop._meta.label_lower
@@ -80,7 +81,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/forbidden.html", status=403)
 
     events, filters = _filtered(request.GET)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(events, PAGE_SIZE), request.GET.get("page"))
     page_events = list(page.object_list)
 
     # One query for the addresses of every co-op on the page, whatever the page size.

@@ -29,6 +29,7 @@ from coopnet.hire import forms, selectors, services
 from coopnet.hire.concepts import concept_label
 from coopnet.hire.models import Brief, BriefRecipient, CoopConflict
 from coopnet.lib.forms import add_service_errors, posted
+from coopnet.lib.pagination import page_of
 
 BRIEFS_PER_PAGE = 50
 INBOX_PER_PAGE = 25
@@ -226,7 +227,7 @@ def brief_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("status_rank", "-created_at", "-id")
     )
-    page = Paginator(briefs, BRIEFS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(briefs, BRIEFS_PER_PAGE), request.GET.get("page"))
     return render(
         request,
         "hire/brief_list.html",
@@ -455,7 +456,7 @@ def coordinator_brief_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     entries = selectors.coop_brief_inbox(request.user)
-    page = Paginator(entries, INBOX_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Paginator(entries, INBOX_PER_PAGE), request.GET.get("page"))
     return render(
         request,
         "hire/inbox.html",

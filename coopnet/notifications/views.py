@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coopnet.lib.pagination import page_of
 from coopnet.notifications import services
 from coopnet.notifications.forms import DeliveryForm
 from coopnet.notifications.models import Delivery
@@ -22,9 +23,9 @@ INBOX_PAGE_SIZE = 20
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Newest first. Looking does not mark anything read: the person says so (POST)."""
-    paginator = Paginator(request.user.notifications.all(), INBOX_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    page = page_of(
+        Paginator(request.user.notifications.all(), INBOX_PAGE_SIZE), request.GET.get("page")
+    )
     return render(
         request,
         "notifications/inbox.html",

@@ -28,6 +28,7 @@ from coopnet.directory.models import (
 )
 from coopnet.directory.selectors import CoopFilters, CoopPaginator, facet_counts
 from coopnet.lib.countries import country_name
+from coopnet.lib.pagination import page_of
 from coopnet.network.models import NetworkSettings
 
 HOME_TOP_SERVICES = 8
@@ -40,10 +41,7 @@ AVAILABILITY_CHOICES = [
 
 def _paginate(request: HttpRequest, qs: QuerySet, filters: CoopFilters | None = None) -> Page:
     paginator = CoopPaginator(qs, NetworkSettings.load().directory_page_size or 20, filters=filters)
-    page = paginator.get_page(request.GET.get("page"))
-    # Templates cannot pass the current number to get_elided_page_range themselves.
-    page.page_links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page
+    return page_of(paginator, request.GET.get("page"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -280,3 +280,17 @@ def test_it_explains_a_co_op_both_included_and_left_out(client, coordinator, bri
     response = client.get(detail(brief), {"include": [coop.pk], "exclude": [coop.pk]})
 
     assert "cannot be both included and left out" in response.content.decode()
+
+
+def test_it_keeps_the_status_filter_in_the_page_links(client, coordinator, monkeypatch):
+    from coopnet.hire import views
+
+    monkeypatch.setattr(views, "BRIEFS_PER_PAGE", 2)
+    for number in range(3):
+        submit_brief(organisation=f"Org {number}", ip=f"203.0.113.{number + 10}")
+    client.force_login(coordinator)
+
+    html = client.get(reverse("hire:brief_list"), {"status": "new"}).content.decode()
+
+    assert "Page 1 of 2" in html
+    assert "?status=new&amp;page=2" in html
