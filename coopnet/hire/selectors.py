@@ -39,23 +39,28 @@ def coordinators() -> QuerySet[User]:
     return User.objects.filter(is_active=True, is_staff=True)
 
 
-def brief_contact_visible_to(brief: Brief, user: Any) -> bool:
-    """Coordinators, and worker-owners of a co-op the brief was sent to, see who the client is."""
-    if brief.contact_deleted or not _active(user):
-        return False
-    if user.is_coordinator:
-        return True
-    return BriefRecipient.objects.sent().filter(brief=brief, coop__memberships__user=user).exists()
-
-
 def brief_visible_to(brief: Brief, user: Any) -> bool:
-    """Who may read a brief at all (its text): the same people as its contact details, and
-    still after those were deleted."""
+    """Who may read a brief at all (its text): coordinators, and worker-owners of a co-op the
+    brief was sent to, still after the client's contact details were deleted."""
     if not _active(user):
         return False
     if user.is_coordinator:
         return True
     return BriefRecipient.objects.sent().filter(brief=brief, coop__memberships__user=user).exists()
+
+
+def brief_contact_visible_to(brief: Brief, user: Any) -> bool:
+    """Who sees who the client is: the people who may read the brief, until the details are
+    deleted."""
+    return not brief.contact_deleted and brief_visible_to(brief, user)
+
+
+def entry_contact_visible_to(entry: BriefRecipient, user: Any, user_coop_ids: set[int]) -> bool:
+    """`brief_contact_visible_to` for one co-op's inbox entry, with the user's co-op ids known
+    (a list of entries then costs no query each): the entry itself says the brief was sent."""
+    if entry.brief.contact_deleted or not _active(user):
+        return False
+    return user.is_coordinator or (entry.sent_at is not None and entry.coop_id in user_coop_ids)
 
 
 def coop_brief_inbox(user: Any) -> QuerySet[BriefRecipient]:

@@ -85,8 +85,14 @@ class BriefEntryOut(Schema):
 
     @staticmethod
     def resolve_contact(obj: BriefRecipient, context) -> dict | None:
+        request = context["request"]
+        # The caller's co-ops, once per request rather than once per entry of a list.
+        if not hasattr(request, "hire_coop_ids"):
+            request.hire_coop_ids = set(
+                request.auth.memberships.values_list("coop_id", flat=True) if request.auth else ()
+            )
         brief = obj.brief
-        if not selectors.brief_contact_visible_to(brief, context["request"].auth):
+        if not selectors.entry_contact_visible_to(obj, request.auth, request.hire_coop_ids):
             return None
         return {
             "name": brief.contact_name,

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coopnet.api.tests.helpers import ApiClient, assert_error, make_token
 from coopnet.hire import services
@@ -153,3 +155,22 @@ def test_it_refuses_a_bad_outcome(api_as, entry, member, body):
 
     assert_error(response, 400, "invalid")
     assert_unchanged(entry)
+
+
+def test_it_lists_the_inbox_in_the_same_number_of_queries_however_many_entries(
+    api_as, coordinator, coop, member, django_assert_num_queries
+):
+    api = api_as(member)
+    sent_entry(coordinator, coop, ip="203.0.113.20")
+    api.get(INBOX)  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as few:
+        body = api.get(INBOX).json()
+    assert body["results"][0]["contact"] is not None
+    for number in range(4):
+        sent_entry(coordinator, coop, ip=f"203.0.113.{30 + number}")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = api.get(INBOX).json()
+
+    assert len(body["results"]) == 5
+    assert all(item["contact"] is not None for item in body["results"])
