@@ -15,6 +15,11 @@ recall@5 for each half of the set (tune, holdout):
     .venv/bin/python bench/matching_quality.py --half tune --verbose
     .venv/bin/python bench/matching_quality.py --assert-targets   # exit 1 below target
 
+It also prints the human agreement: on the briefs a second grader graded blind
+(bench/data/relevance_second_grading.yaml), each grader's order (by grade, ties shuffled)
+judged by the other's grades, beside the engine judged by each. That is the ceiling a ranking
+can reach when graders differ as much as careful people do.
+
 Target: on the holdout half the engine's nDCG@10 is at least 0.8 and above the baseline's.
 docs/matching-quality.md says how the set was made.
 """
@@ -29,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEVANCE_SET = ROOT / "bench" / "data" / "relevance.yaml"
+SECOND_GRADING = ROOT / "bench" / "data" / "relevance_second_grading.yaml"
 COTECH_RAW = ROOT.parent / "shared" / "data" / "cotech" / "raw"
 HALVES = ("tune", "holdout")
 RANKERS = ("engine", "baseline", "random")
@@ -76,6 +82,14 @@ def load_relevance_set(path: Path = RELEVANCE_SET) -> tuple[str, list[Brief]]:
         except (KeyError, TypeError) as error:
             raise ValueError(f"brief {entry.get('id', '?')}: {error!r}") from None
     return data["source"], briefs
+
+
+def load_second_grading(path: Path = SECOND_GRADING) -> dict[str, dict[str, int]]:
+    """Brief id -> the second grader's grades."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(entry["id"]): dict(entry.get("grades") or {}) for entry in data["briefs"]}
 
 
 def dcg(gains: Sequence[float]) -> float:
@@ -173,6 +187,16 @@ def random_rankings(members: Sequence[str], brief: Brief, shuffles: int) -> list
     return rankings
 
 
+def grade_rankings(
+    members: Sequence[str], grades: Mapping[str, int], brief_id: str, shuffles: int
+) -> list[list[str]]:
+    """A grader's own order: members by grade, best first, ties in seeded random order."""
+    return [
+        sorted(order, key=lambda slug: -grades.get(slug, 0))
+        for order in random_rankings(members, Brief(brief_id, "", "", {}), shuffles)
+    ]
+
+
 @dataclass
 class Scores:
     ndcg: float
@@ -224,6 +248,36 @@ def print_half(half: str, briefs: Sequence[Brief], results, tops, verbose: bool)
         print(f"  {name:<10}{ndcg:>9.3f}{recall:>10.3f}")
 
 
+def print_agreement(
+    briefs: Sequence[Brief], second: Mapping[str, dict[str, int]], members: Sequence[str]
+) -> None:
+    graded = [brief for brief in briefs if brief.id in second]
+    if not graded:
+        return
+    first_by_second = [
+        score(grade_rankings(members, second[b.id], b.id, RANDOM_SHUFFLES), b.grades)
+        for b in graded
+    ]
+    second_by_first = [
+        score(grade_rankings(members, b.grades, b.id, RANDOM_SHUFFLES), second[b.id])
+        for b in graded
+    ]
+    engine = {b.id: engine_ranking(b) for b in graded}
+    engine_by_first = [score([engine[b.id]], b.grades) for b in graded]
+    engine_by_second = [score([engine[b.id]], second[b.id]) for b in graded]
+    print(f"\nhuman agreement: {len(graded)} briefs graded twice, blind")
+    print(f"  {'order':<34}{'judged by':>12}{'nDCG@10':>9}{'recall@5':>10}")
+    for name, judge, scores in (
+        ("second grader", "the set", first_by_second),
+        ("the set's grader", "second", second_by_first),
+        ("engine", "the set", engine_by_first),
+        ("engine", "second", engine_by_second),
+    ):
+        ndcg = mean([s.ndcg for s in scores])
+        recall = mean([s.recall for s in scores])
+        print(f"  {name:<34}{judge:>12}{ndcg:>9.3f}{recall:>10.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--half", choices=(*HALVES, "both"), default="both")
@@ -239,6 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="per-brief figures, the engine's top 5 with their grades, and the graded co-ops",
     )
     parser.add_argument("--set", type=Path, default=RELEVANCE_SET, help="the relevance set")
+    parser.add_argument(
+        "--second-grading",
+        type=Path,
+        default=SECOND_GRADING,
+        help="a second, blind grading of some of the set's briefs",
+    )
     parser.add_argument("--data", type=Path, default=COTECH_RAW, help="CoTech's raw/ folder")
     args = parser.parse_args(argv)
     if args.assert_targets and args.half == "tune":
@@ -292,6 +352,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for half in halves:
             in_half = [brief for brief in briefs if brief.half == half]
             print_half(half, in_half, results, tops, args.verbose)
+        if args.second_grading.exists():
+            _source, every_brief = load_relevance_set(args.set)
+            print_agreement(every_brief, load_second_grading(args.second_grading), members)
     finally:
         teardown_database(connection, old_name)
 

@@ -155,3 +155,35 @@ def test_it_averages_scores_over_several_rankings():
 
     assert scores.recall == 0.5
     assert scores.ndcg == pytest.approx(0.5)
+
+
+@pytest.mark.django_db
+def test_its_second_grading_covers_briefs_of_the_set_with_member_grades_and_reasons(
+    cotech_members,
+):
+    second = bench.load_second_grading()
+    why = _second_grading_why()
+    by_id = {brief.id: brief for brief in BRIEFS}
+
+    assert len(second) >= 25 and set(second) <= set(by_id)
+    for brief_id, grades in second.items():
+        assert set(grades) <= set(cotech_members), brief_id
+        assert set(grades.values()) <= {1, 2} and grades, brief_id
+        assert all(why[brief_id].get(slug) for slug in grades), brief_id
+
+
+def _second_grading_why() -> dict[str, dict[str, str]]:
+    import yaml
+
+    data = yaml.safe_load(bench.SECOND_GRADING.read_text(encoding="utf-8"))
+    return {str(entry["id"]): dict(entry.get("why") or {}) for entry in data["briefs"]}
+
+
+def test_a_graders_own_order_puts_higher_grades_first_and_scores_1_by_its_own_grades():
+    grades = {"b": 2, "d": 1, "e": 1}
+
+    orders = bench.grade_rankings(["a", "b", "c", "d", "e"], grades, "bx", 5)
+
+    assert all(order[0] == "b" and set(order[1:3]) == {"d", "e"} for order in orders)
+    assert bench.score(orders, grades).ndcg == pytest.approx(1.0)
+    assert bench.score(orders, {"a": 2}).ndcg < 1.0
