@@ -2632,6 +2632,52 @@ def evidence_counts(words: list[str], table: _PhraseTable | None = None) -> dict
     return found
 
 
+# Per position of a text where some evidence phrase starts: whether a negation stands before
+# it, and every phrase matching there, longest first, as (end, concept keys).
+EvidenceSpans = tuple[tuple[int, bool, tuple[tuple[int, tuple[str, ...]], ...]], ...]
+
+
+def evidence_spans(words: list[str]) -> EvidenceSpans:
+    """Every evidence phrase of the whole table in `words`, overlapping ones included.
+
+    It depends on the text alone, so a process can keep it per profile; `counts_from_spans`
+    then gives, for any brief's concepts, exactly what `evidence_counts` with
+    `evidence_table(those concepts)` gives, without scanning the text again.
+    """
+    table = _index().evidence
+    n = len(words)
+    spans = []
+    for i in [i for i, word in enumerate(words) if word in table]:
+        found = tuple(
+            (i + len(phrase), values)
+            for phrase, values in table[words[i]]
+            if i + len(phrase) <= n
+            and (len(phrase) == 1 or tuple(words[i : i + len(phrase)]) == phrase)
+        )
+        if found:
+            spans.append((i, _negated(words, i), found))
+    return tuple(spans)
+
+
+def counts_from_spans(spans: EvidenceSpans, keys: frozenset[str]) -> dict[str, int]:
+    """`evidence_counts(words, evidence_table(keys))` from `evidence_spans(words)`: the same
+    left-to-right, longest-first, non-overlapping reading, limited to the concepts `keys`."""
+    found: dict[str, int] = {}
+    free_from = 0
+    for start, negated, matches in spans:
+        if start < free_from:
+            continue
+        for end, values in matches:
+            kept = [k for k in values if k in keys]
+            if kept:
+                free_from = end
+                if not negated:
+                    for key in kept:
+                        found[key] = found.get(key, 0) + 1
+                break
+    return found
+
+
 def evidence_concepts(words: list[str], table: _PhraseTable | None = None) -> set[str]:
     """Concept keys that a co-op's own text shows (see `evidence_counts`)."""
     return set(evidence_counts(words, table))

@@ -44,6 +44,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopnet.directory.models import CaseStudy, Coop, Sector, Service, Technology, facet_token
 from coopnet.hire.concepts import (
@@ -55,14 +56,15 @@ from coopnet.hire.concepts import (
     concept_label,
     concepts_for_service_slug,
     concepts_for_technology_slug,
-    evidence_counts,
-    evidence_table,
+    counts_from_spans,
+    evidence_spans,
     normalise_words,
     read_text,
     sector_table,
     sectors_named,
     tokens,
 )
+from coopnet.hire.history import NO_HISTORY, PastFit, past_fit
 from coopnet.lib.countries import country_name
 from coopnet.lib.places import (
     ResolvedPlace,
@@ -86,6 +88,10 @@ LOCATION_WEIGHT_ON_SITE = 0.6
 # score = fit * (1 - PRACTICAL_SHARE + PRACTICAL_SHARE * practical): practicalities move a
 # co-op within its fit but never lift one that does not fit above one that does by much.
 PRACTICAL_SHARE = 0.4
+# What similar past briefs say (coopnet/hire/history.py): when at least one is similar enough,
+# fit = (1 - HISTORY_SHARE) * fit + HISTORY_SHARE * history. What people did with alike briefs
+# counts for more than the records' words (docs/matching.md, round 7, says how it was chosen).
+HISTORY_SHARE = 0.7
 # Fair exposure: score * 1 / (1 + EXPOSURE_STEP * max(0, briefs - median)).
 EXPOSURE_STEP = 0.1
 EXPOSURE_DAYS = 90
@@ -223,6 +229,8 @@ class BriefNeeds:
     budget_max: int | None = None
     timeline_months: float | None = None  # how long the work may take, when known
     start_on: datetime.date | None = None  # when the work would start (default: today)
+    brief_id: int | None = None  # the stored brief matched: its own answers are not history
+    text_vector: bytes | None = None  # the stored brief's embedding, to save computing it
 
 
 @dataclass
@@ -263,7 +271,7 @@ class MatchOutcome:
 class _Reading:
     required: list[str]
     wanted: set[str]  # required keys and their adjacent ones (RELATED)
-    evidence: dict  # the concept table's evidence phrases for `wanted` only
+    wanted_keys: frozenset[str]  # the same, frozen
     sectors: list[str]
     sector_words: dict  # the concept table's words for `sectors` only
     words: list[str]
@@ -309,7 +317,7 @@ def read_needs(needs: BriefNeeds) -> _Reading:
     return _Reading(
         required=required,
         wanted=wanted,
-        evidence=evidence_table(wanted),
+        wanted_keys=frozenset(wanted),
         sectors=sectors,
         # Every member of a network of co-ops speaks of co-ops: that says nothing of its clients.
         sector_words=sector_table(s for s in sectors if s not in SELF_DESCRIBED_SECTORS),
@@ -581,6 +589,15 @@ class _Row:
 
 
 @lru_cache(maxsize=PROFILE_WORDS_CACHED)
+def _own_evidence(name: str, description: str, case_study_titles: tuple[str, ...]) -> Any:
+    """Every evidence phrase in a co-op's own words: its name is part of what it says it does
+    ("… Hosts", "Open Ecommerce"), then its description and case-study titles. Kept per
+    process like the words: each brief then reads only its own concepts out of it."""
+    words = [*_profile_words(name), *_profile_words(" ".join([description, *case_study_titles]))]
+    return evidence_spans(words)
+
+
+@lru_cache(maxsize=PROFILE_WORDS_CACHED)
 def _profile_words(text: str) -> list[str]:
     # Profiles change rarely and every brief reads the same ones: a process keeps the words of
     # the profiles it ranked last. Callers never change the list.
@@ -764,9 +781,8 @@ def _coverage(row: _Row, reading: _Reading, taxonomy: _Taxonomy) -> tuple[dict, 
             defining = concept is None or concept.kind == TECHNOLOGY
             value = EVIDENCE_DEFINING_TECHNOLOGY if defining else EVIDENCE_SUPPORTING_TECHNOLOGY
             note(key, value, ("technology", technology_id, key))
-    # Its name is part of what it says it does ("… Hosts", "Open Ecommerce").
-    own_words = [*_profile_words(row.name), *row.words()]
-    for key, mentions in evidence_counts(own_words, reading.evidence).items():
+    spans = _own_evidence(row.name, row.description, tuple(row.case_study_titles))
+    for key, mentions in counts_from_spans(spans, reading.wanted_keys).items():
         value = EVIDENCE_PROFILE_TEXT if mentions == 1 else EVIDENCE_PROFILE_TEXT_REPEATED
         note(key, value, ("text", None, key))
     strength: dict[str, float] = {}
@@ -1011,7 +1027,9 @@ def _score(
     taxonomy: _Taxonomy,
     text_score: float | None,
     exposure: float,
+    past: PastFit | None = None,
     *,
+    history_share: float = 0.0,
     explain: bool = False,
 ) -> _Scored:
     """The co-op's score and signals; with `explain`, also its reasons (costly: translated
@@ -1039,6 +1057,9 @@ def _score(
     fit = _weighted({k: signals.get(k) for k in FIT_WEIGHTS}, FIT_WEIGHTS)
     if fit is None:
         fit = 0.5  # a brief with no words and no capability: practicalities decide
+    if history_share:
+        signals["history"] = past.score if past is not None else 0.0
+        fit = (1 - history_share) * fit + history_share * signals["history"]
     practical_weights = dict(PRACTICAL_WEIGHTS)
     if not needs.remote_ok:
         practical_weights["location"] = LOCATION_WEIGHT_ON_SITE
@@ -1064,6 +1085,15 @@ def _score(
                     _("Has worked for %(count)d clients in the sectors of the brief")
                     % {"count": row.sector_clients}
                 )
+        if past is not None and past.said_yes:
+            reasons.append(
+                ngettext(
+                    "Said yes to a similar brief before",
+                    "Said yes to %(count)d similar briefs before",
+                    past.said_yes,
+                )
+                % {"count": past.said_yes}
+            )
         reasons += availability_reasons + location_reasons + size_reasons
     return _Scored(
         row=row,
@@ -1195,6 +1225,7 @@ def match_coops(
     team_include_ids: Iterable[int] = (),
     team_exclude_ids: Iterable[int] = (),
     max_team_size: int = 4,
+    use_history: bool = True,
 ) -> MatchOutcome:
     """Rank member co-ops for `needs`; never observed, former or applicant co-ops.
 
@@ -1204,7 +1235,9 @@ def match_coops(
     (default: `recent_exposure()`). When no available member covers every capability the
     brief needs, or none has the capacity for its effort, `consortium` proposes up to three
     teams; `team_include_ids` (always in the team; also forces teams to be proposed),
-    `team_exclude_ids` and `max_team_size` let a coordinator adjust them.
+    `team_exclude_ids` and `max_team_size` let a coordinator adjust them. With `use_history`
+    (the default), what co-ops said and did about similar past briefs counts too
+    (coopnet/hire/history.py); `needs.brief_id` keeps a stored brief out of its own history.
     """
     reading = read_needs(needs)
     excluded = set(exclude_coop_ids)
@@ -1212,6 +1245,16 @@ def match_coops(
     team_exclude = set(team_exclude_ids)
 
     candidate_ids, text_scores, member_count = _candidates(reading, include)
+    past = (
+        past_fit(needs.text, exclude_brief_id=needs.brief_id, vector=needs.text_vector)
+        if use_history
+        else NO_HISTORY
+    )
+    history_share = HISTORY_SHARE if past else 0.0
+    if past and member_count is None:
+        # In a large network the candidates are the best full-text matches: co-ops that
+        # said yes to similar briefs are candidates too, whatever their words.
+        candidate_ids += list(_members().filter(id__in=past.fits).values_list("id", flat=True))
     ids = [pk for pk in dict.fromkeys(candidate_ids) if pk not in excluded]
     if not ids:
         return MatchOutcome(
@@ -1236,6 +1279,8 @@ def match_coops(
             taxonomy,
             text_scores.get(row.id, 0.0) if has_text else None,
             factors[row.id],
+            past.get(row.id),
+            history_share=history_share,
         )
         for row in rows.values()
     ]
@@ -1247,6 +1292,7 @@ def match_coops(
         if not (has_text or reading.required)
         or s.signals.get("text", 0.0) > 0
         or s.signals.get("capability", 0.0) > 0
+        or s.signals.get("history", 0.0) > 0
     ]
     relevant.sort(key=lambda s: (-s.score, s.row.name, s.row.id))
     top = [
@@ -1257,6 +1303,8 @@ def match_coops(
             taxonomy,
             text_scores.get(s.row.id, 0.0) if has_text else None,
             factors[s.row.id],
+            past.get(s.row.id),
+            history_share=history_share,
             explain=True,
         )
         for s in relevant[:limit]

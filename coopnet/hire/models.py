@@ -80,6 +80,10 @@ class Brief(models.Model):
     location = models.CharField(_("where you are"), max_length=200, blank=True)
     remote_ok = models.BooleanField(_("working remotely is fine"), default=True)
     consent_to_share = models.BooleanField(_("consent to share with member co-ops"))
+    # The text as a sentence embedding (coopnet/lib/embeddings.py), so that later briefs can
+    # find it among similar past ones (coopnet/hire/history.py). Empty when the model is not
+    # installed; the daily job `embed-brief-texts` fills it in.
+    text_vector = models.BinaryField(null=True, blank=True, editable=False)
 
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW, db_index=True)
     # The client's private link: only a hash is kept. Revoking or expiry ends access.

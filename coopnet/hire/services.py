@@ -39,6 +39,7 @@ from coopnet.accounts import ratelimit
 from coopnet.accounts.models import User
 from coopnet.audit.services import audit_record
 from coopnet.directory.models import CaseStudy, Coop, Sector, Service
+from coopnet.hire import history
 from coopnet.hire.matching import BriefNeeds, MatchOutcome, ProposedTeam, match_coops
 from coopnet.hire.models import Brief, BriefRecipient, Consortium, ConsortiumMember, CoopConflict
 from coopnet.hire.selectors import (
@@ -214,6 +215,8 @@ def brief_submit(
     if errors:
         raise ValidationError(errors)
     services = list(services)
+    # For matching later briefs against this one (coopnet/hire/history.py); a few ms.
+    brief.text_vector = history.vector_bytes(text)
     with transaction.atomic():
         brief.save()
         brief.services.set(services)
@@ -359,6 +362,8 @@ def brief_suggestions(
         remote_ok=brief.remote_ok,
         effort_days=brief.effort_days,
         timeline_months=TIMELINE_MONTHS.get(brief.timeline),
+        brief_id=brief.pk,
+        text_vector=brief.text_vector,
     )
     outcome = match_coops(
         needs,

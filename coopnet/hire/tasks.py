@@ -95,3 +95,15 @@ def delete_expired_brief_contacts() -> int:
     from coopnet.hire.services import brief_contacts_delete_expired
 
     return brief_contacts_delete_expired()
+
+
+@task()
+def embed_brief_texts() -> int:
+    """Daily: store the text vector of briefs saved while the embedding model was missing.
+
+    Returns how many were stored (see `coopnet/hire/history.py`).
+    """
+    from coopnet.hire.history import briefs_embed
+    from coopnet.hire.models import Brief
+
+    return briefs_embed(Brief.objects.filter(text_vector__isnull=True).only("id", "text"))

@@ -53,6 +53,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "coopnet.hire.tasks.delete_expired_brief_contacts",
         timedelta(days=1),
     ),
+    PeriodicJob("embed-brief-texts", "coopnet.hire.tasks.embed_brief_texts", timedelta(days=1)),
 ]
 
 

@@ -10,6 +10,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from coopnet.accounts.ratelimit import client_ip
 from coopnet.api.auth import OPTIONAL_TOKEN_OPENAPI, optional_token_auth
+from coopnet.hire import history
 from coopnet.hire.matching import BriefNeeds, match_coops, outcome_payload, validate_needs
 
 router = Router(tags=["matching"], auth=optional_token_auth)
@@ -88,7 +89,9 @@ def match(request: HttpRequest, payload: MatchIn):
     """Rank member co-ops for a brief, best first, each with reasons a client understands.
 
     `consortium` is null unless no available member covers everything the brief needs (or
-    none has the capacity for `effort_days`); then it lists up to three proposed teams.
+    none has the capacity for `effort_days`); then it lists up to three proposed teams. For a
+    coordinator or a member co-op's worker-owner, what co-ops said about similar past briefs
+    counts too; for anyone else, only what the directory shows.
     """
     needs = BriefNeeds(
         text=payload.text,
@@ -101,4 +104,5 @@ def match(request: HttpRequest, payload: MatchIn):
         timeline_months=payload.timeline_months,
     )
     validate_needs(needs)
-    return outcome_payload(match_coops(needs, limit=payload.limit))
+    use_history = history.visible_to(getattr(request, "auth", None))
+    return outcome_payload(match_coops(needs, limit=payload.limit, use_history=use_history))

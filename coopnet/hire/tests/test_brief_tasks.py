@@ -64,7 +64,7 @@ def contact_of(brief: Brief) -> tuple[str, str, str]:
 
 
 def test_the_scheduler_runs_the_job_daily():
-    [job] = [j for j in PERIODIC_JOBS if j.task_path.startswith("coopnet.hire.")]
+    [job] = [j for j in PERIODIC_JOBS if j.name == "expire-brief-contacts"]
     assert import_string(job.task_path) is delete_expired_brief_contacts
     assert job.every == timedelta(days=1)
 

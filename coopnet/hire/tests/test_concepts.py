@@ -268,3 +268,33 @@ def test_it_does_not_count_work_a_profile_denies_as_evidence():
 
     assert evidence_counts(words) == {"web-development": 1}
     assert evidence_counts(tokens("We do hosting and training")) == {"hosting": 1, "training": 1}
+
+
+def test_evidence_spans_read_any_concepts_as_a_scan_of_those_concepts_does():
+    import random
+
+    from coopnet.hire.concepts import (
+        CONCEPTS,
+        counts_from_spans,
+        evidence_counts,
+        evidence_spans,
+        evidence_table,
+        tokens,
+    )
+
+    rng = random.Random(5)
+    phrases = [phrase for concept in CONCEPTS for phrase in concept.phrases]
+    fillers = ["we", "don't", "do", "and", "for", "charities", "web", "app", "data", "not"]
+    keys = [concept.key for concept in CONCEPTS]
+    for _ in range(400):
+        text = " ".join(
+            rng.choice(phrases) if rng.random() < 0.5 else rng.choice(fillers)
+            for _ in range(rng.randint(1, 30))
+        )
+        words = tokens(text)
+        spans = evidence_spans(words)
+        for _ in range(5):
+            wanted = frozenset(rng.sample(keys, rng.randint(1, 6)))
+            assert counts_from_spans(spans, wanted) == evidence_counts(
+                words, evidence_table(wanted)
+            ), (text, sorted(wanted))

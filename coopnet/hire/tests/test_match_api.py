@@ -166,3 +166,38 @@ def test_it_throttles_each_caller(client, network, monkeypatch):
 
 def test_it_allows_sixty_matches_a_minute():
     assert (MATCH_THROTTLE.num_requests, MATCH_THROTTLE.duration) == (60, 60)
+
+
+@pytest.fixture
+def history_of_hosts(network, coordinator):
+    """A past brief much like "we need hosting" that Hedge Hosts said yes to."""
+    from coopnet.accounts.models import Membership, User
+    from coopnet.hire.services import brief_answer, brief_send, brief_submit
+
+    past, _raw = brief_submit(
+        contact_name="Cleo",
+        contact_email="cleo@example.org",
+        text="We need someone to host our website and keep it running.",
+        consent_to_share=True,
+        ip="198.51.100.7",
+    )
+    (recipient,) = brief_send(actor=coordinator, brief=past, coops=[network["hosts"]])
+    worker = User.objects.create_user(username="hedge-worker", password="correct horse 42")
+    Membership.objects.create(user=worker, coop=network["hosts"])
+    brief_answer(actor=worker, recipient=recipient, interested=True, message="Yes please.")
+
+
+def _hosts_reasons(response) -> list[str]:
+    return next(r["reasons"] for r in response.json()["results"] if r["coop"] == "hedge-hosts")
+
+
+def test_it_counts_similar_past_briefs_only_for_members_and_coordinators(
+    client, history_of_hosts, member, coordinator, outsider
+):
+    said_yes = "Said yes to a similar brief before"
+    body = {"text": "Hosting for our website, please"}
+
+    assert said_yes not in _hosts_reasons(post(client, body))
+    assert said_yes not in _hosts_reasons(post(client, body, **bearer(make_token(outsider))))
+    assert said_yes in _hosts_reasons(post(client, body, **bearer(make_token(member))))
+    assert said_yes in _hosts_reasons(post(client, body, **bearer(make_token(coordinator))))

@@ -1,0 +1,237 @@
+"""What the network's past briefs say about a new one: who took on similar work before.
+
+A co-op's record says what it offers in its own words; a client's brief rarely uses them. The
+briefs the network has handled carry a judgement the records cannot: a coordinator chose to
+send a brief to a co-op, the co-op said it was interested, the client chose it, it won the
+work. For a new brief, matching (`coopnet/hire/matching.py`) looks up the most similar past
+briefs and counts those judgements as one more signal, beside the record's evidence.
+
+- **Similar**: the cosine of the two texts' sentence embeddings (`coopnet/lib/embeddings.py`,
+  stored on each brief as `Brief.text_vector`). The `NEIGHBOURS` nearest past briefs count,
+  each by how far its similarity is above `SIMILAR_FROM`, squared: a near copy counts much,
+  a brief on another subject nothing.
+- **Judged**: per past brief and co-op, 2 when the co-op said it was interested, was chosen or
+  won the work; 1 when a person put it forward (a coordinator sent it the brief, or another
+  co-op passed the brief to it) and it did not say yes. A brief routed automatically, by
+  matching itself, and not answered says nothing: counting it would feed the engine its own
+  choices. A co-op that declined still counts 1 when a coordinator chose it: the decline may
+  be a busy month.
+- **The signal** for a co-op is its weighted mean judgement over the neighbours, from 0 to 1.
+
+Only members are ever ranked, so the judgements of co-ops that left count for nobody. No
+text, name or contact detail of a past brief leaves this module: the reasons say only how
+many similar briefs a co-op said yes to. Even that is the network's own business, so callers
+use history only for the people `visible_to` allows (the public match API does not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from django.db.models import Count, Max, Q
+
+from coopnet.lib import embeddings
+
+NEIGHBOURS = 5
+SIMILAR_FROM = 0.2  # cosine below which a past brief is about something else
+YES = 2  # interested, chosen or won
+PUT_FORWARD = 1  # sent by a person, no yes
+TEXT_VECTORS_CACHED = 256
+
+
+@dataclass(frozen=True)
+class PastFit:
+    """What similar past briefs say of one co-op."""
+
+    score: float  # 0..1: the weighted mean judgement over the similar briefs
+    said_yes: int  # similar briefs it was interested in, was chosen for or won
+
+
+@dataclass(frozen=True)
+class History:
+    """What the past briefs most similar to a new one say of each co-op."""
+
+    fits: dict[int, PastFit]
+
+    def __bool__(self) -> bool:
+        return bool(self.fits)
+
+    def get(self, coop_id: int) -> PastFit | None:
+        return self.fits.get(coop_id)
+
+
+NO_HISTORY = History({})
+
+
+def visible_to(user) -> bool:
+    """Whether `user` may be shown what co-ops said about past briefs: coordinators and the
+    worker-owners of member co-ops; not visitors, nor applicants."""
+    from coopnet.directory.models import Coop
+
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (
+            user.is_coordinator or user.memberships.filter(coop__status=Coop.Status.MEMBER).exists()
+        )
+    )
+
+
+def vector_bytes(text: str) -> bytes | None:
+    """The text's embedding as stored on a brief; None when the model is not installed."""
+    vector = text_vector(text)
+    return None if vector is None else embeddings.to_bytes(vector)
+
+
+@lru_cache(maxsize=TEXT_VECTORS_CACHED)
+def _text_vector(text: str) -> np.ndarray:
+    return embeddings.embed([text])[0]
+
+
+def text_vector(text: str) -> np.ndarray | None:
+    # The coordinator's page, the API and a referral's suggestions match the same text again
+    # and again: a process keeps the last texts' vectors.
+    if not embeddings.available():
+        return None
+    return _text_vector(" ".join(text.split()))
+
+
+@dataclass(frozen=True)
+class _Past:
+    """Every judged past brief, as matching reads them: kept per process while unchanged."""
+
+    fingerprint: tuple
+    ids: list[int]
+    matrix: np.ndarray  # one unit vector a row, in the order of `ids`
+    judged: dict[int, dict[int, int]]
+
+
+_past_cache: list[_Past] = []
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever a judgement or a vector that history reads may have changed: a
+    recipient added or removed, an answer, a choice, an outcome, a vector stored."""
+    from coopnet.hire.models import BriefRecipient
+
+    values = BriefRecipient.objects.aggregate(
+        rows=Count("id"),
+        last_id=Max("id"),
+        sent=Max("sent_at"),
+        answered=Max("responded_at"),
+        outcome=Max("outcome_recorded_at"),
+        chosen=Max("brief__chosen_at"),
+        vectors=Count("brief__text_vector"),
+    )
+    return tuple(sorted(values.items()))
+
+
+def _past() -> _Past:
+    from coopnet.hire.models import Brief
+
+    fingerprint = _fingerprint()
+    if _past_cache and _past_cache[0].fingerprint == fingerprint:
+        return _past_cache[0]
+    judged = _judgements()
+    ids = list(judged)
+    stored = dict(Brief.objects.filter(id__in=ids).values_list("id", "text_vector"))
+    matrix = (
+        np.stack([embeddings.from_bytes(bytes(stored[pk])) for pk in ids])
+        if ids
+        else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+    )
+    _past_cache[:] = [_Past(fingerprint, ids, matrix, judged)]
+    return _past_cache[0]
+
+
+def _judgements() -> dict[int, dict[int, int]]:
+    """Brief id -> {co-op id: judgement} over every past brief with a vector."""
+    from coopnet.hire.models import BriefRecipient
+
+    yes = (
+        Q(response=BriefRecipient.Response.INTERESTED)
+        | Q(is_chosen=True)
+        | Q(outcome=BriefRecipient.Outcome.WON)
+    )
+    put_forward = Q(sent_by__isnull=False) | Q(passed_from__isnull=False)
+    rows = (
+        BriefRecipient.objects.sent()
+        .filter(yes | put_forward, brief__text_vector__isnull=False)
+        .values_list("brief_id", "coop_id", "response", "is_chosen", "outcome")
+        .order_by()
+    )
+    judged: dict[int, dict[int, int]] = {}
+    for brief_id, coop_id, response, chosen, outcome in rows:
+        said_yes = (
+            response == BriefRecipient.Response.INTERESTED
+            or chosen
+            or outcome == BriefRecipient.Outcome.WON
+        )
+        judged.setdefault(brief_id, {})[coop_id] = YES if said_yes else PUT_FORWARD
+    return judged
+
+
+def past_fit(
+    text: str,
+    *,
+    exclude_brief_id: int | None = None,
+    vector: bytes | None = None,
+) -> History:
+    """Co-op id -> what the past briefs most similar to `text` say of it.
+
+    Empty when the network has no judged past brief, when none is similar enough, or when the
+    model is not installed. `exclude_brief_id` leaves out the brief being matched itself;
+    `vector`, its stored embedding, saves computing the text's again.
+    """
+    if not embeddings.available():
+        return NO_HISTORY
+    past = _past()
+    if not past.ids or past.ids == [exclude_brief_id]:
+        return NO_HISTORY
+    query = text_vector(text) if vector is None else embeddings.from_bytes(bytes(vector))
+    similarity = past.matrix @ query
+    if exclude_brief_id in past.judged:
+        similarity[past.ids.index(exclude_brief_id)] = -1.0
+    nearest = np.argsort(-similarity, kind="stable")[:NEIGHBOURS]
+    weights = {
+        past.ids[i]: float(similarity[i] - SIMILAR_FROM) ** 2
+        for i in nearest
+        if similarity[i] > SIMILAR_FROM
+    }
+    return History(_weighted(weights, past.judged))
+
+
+def _weighted(weights: dict[int, float], judged: dict[int, dict[int, int]]) -> dict[int, PastFit]:
+    total = sum(weights.values())
+    if not total:
+        return {}
+    score: dict[int, float] = {}
+    said_yes: dict[int, int] = {}
+    for brief_id, weight in weights.items():
+        for coop_id, judgement in judged[brief_id].items():
+            score[coop_id] = score.get(coop_id, 0.0) + weight * judgement / YES
+            if judgement == YES:
+                said_yes[coop_id] = said_yes.get(coop_id, 0) + 1
+    return {
+        coop_id: PastFit(score=value / total, said_yes=said_yes.get(coop_id, 0))
+        for coop_id, value in score.items()
+    }
+
+
+def briefs_embed(briefs: Iterable) -> int:
+    """Store the text vector of each brief that has none; returns how many were stored."""
+    from coopnet.hire.models import Brief
+
+    if not embeddings.available():
+        return 0
+    missing = [brief for brief in briefs if brief.text_vector is None]
+    if not missing:
+        return 0
+    vectors = embeddings.embed([brief.text for brief in missing])
+    for brief, vector in zip(missing, vectors, strict=True):
+        Brief.objects.filter(pk=brief.pk).update(text_vector=embeddings.to_bytes(vector))
+    return len(missing)
