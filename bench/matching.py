@@ -9,6 +9,12 @@ page of 20 and the total count. Matching reads the brief, generates a bounded ca
 through the same search adapter, loads the candidates' data in a fixed number of queries and
 ranks them in Python, so its cost should stay a small multiple of the baseline's.
 
+The network also has a history: HISTORY_BRIEFS past briefs, each answered "interested" by
+three co-ops, so every match embeds its brief's text and compares it with theirs
+(coopnet/hire/history.py). The process's cache of text vectors is emptied before every timed
+call: each one pays for the embedding, as a new brief does. The same match without history
+(`use_history=False`, as for a visitor or a network's first brief) is timed beside it.
+
     .venv/bin/python bench/matching.py                      # SQLite
     .venv/bin/python bench/matching.py --sizes 1000 10000   # a quicker run
     DATABASE_URL=postgres://... .venv/bin/python bench/matching.py
@@ -83,14 +89,73 @@ def add_matching_data(seed: int = 11) -> None:
     assert Coop.objects.filter(locality="").count() == 0
 
 
+HISTORY_BRIEFS = 500
+HISTORY_NEEDS = [
+    "a new website we can update ourselves",
+    "someone to look after our servers and backups",
+    "a mobile app for our volunteers",
+    "a dashboard of our data for the trustees",
+    "a database of our members and their payments",
+    "an online shop with card payments",
+    "a logo, leaflets and a new look",
+    "training for our staff on digital tools",
+    "an accessibility check of our online forms",
+    "a short film about our work",
+]
+
+
+def add_history(count: int = HISTORY_BRIEFS, seed: int = 11) -> None:
+    """Past briefs with text vectors, each answered "interested" by three co-ops, sent long
+    enough ago not to count for fair exposure."""
+    import datetime
+
+    from django.utils import timezone
+
+    from coopnet.directory.models import Coop
+    from coopnet.hire.history import briefs_embed
+    from coopnet.hire.models import Brief, BriefRecipient
+
+    rng = random.Random(seed)
+    Brief.objects.all().delete()  # the history of the previous size
+    sent_at = timezone.now() - datetime.timedelta(days=400)
+    coop_ids = list(Coop.objects.values_list("id", flat=True))
+    briefs = Brief.objects.bulk_create(
+        Brief(
+            contact_name="Bench",
+            contact_email="bench@example.org",
+            text=f"We are a {rng.choice(SECTORS).replace('-', ' ')} organisation in "
+            f"{rng.choice(PLACES)[0]} and need {rng.choice(HISTORY_NEEDS)}.",
+            consent_to_share=True,
+            status=Brief.Status.SENT,
+            access_token_hash=f"bench-history-{i}",
+            access_expires_at=sent_at,
+            sent_at=sent_at,
+        )
+        for i in range(count)
+    )
+    BriefRecipient.objects.bulk_create(
+        BriefRecipient(
+            brief=brief,
+            coop_id=coop_id,
+            sent_at=sent_at,
+            response=BriefRecipient.Response.INTERESTED,
+        )
+        for brief in briefs
+        for coop_id in rng.sample(coop_ids, 3)
+    )
+    briefs_embed(Brief.objects.all())
+
+
 def _every(model, step: int, index: int) -> list[int]:
     return [pk for pk in model.objects.values_list("id", flat=True) if pk % step == index]
 
 
-def match(brief: dict):
+def match(brief: dict, use_history: bool = True):
+    from coopnet.hire import history
     from coopnet.hire.matching import BriefNeeds, match_coops
 
-    return match_coops(BriefNeeds(**brief), limit=10)
+    history._text_vector.cache_clear()
+    return match_coops(BriefNeeds(**brief), limit=10, use_history=use_history)
 
 
 def baseline(brief: dict) -> tuple[list, int]:
@@ -116,8 +181,8 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     print(f"database: {connection.vendor}; times in ms; ratio = matching p95 / search p95")
     print(
-        f"{'co-ops':>8}  {'brief':<9} {'match p50':>9} {'p95':>7} {'search p50':>10} "
-        f"{'p95':>7} {'ratio':>6}  top result (score), team?"
+        f"{'co-ops':>8}  {'brief':<9} {'match p50':>9} {'p95':>7} {'no history p95':>14} "
+        f"{'search p50':>10} {'p95':>7} {'ratio':>6}  top result (score), team?"
     )
     worst: dict[int, float] = {}
     try:
@@ -127,17 +192,21 @@ def main() -> None:
         for n in args.sizes:
             build(n)
             add_matching_data()
+            add_history()
             for label, brief in BRIEFS:
                 match_times = timed(lambda b=brief: match(b), args.repeats)
+                cold_times = timed(lambda b=brief: match(b, use_history=False), args.repeats)
                 search_times = timed(lambda b=brief: baseline(b), args.repeats)
                 m50, m95 = p50_p95(match_times)
+                _c50, c95 = p50_p95(cold_times)
                 s50, s95 = p50_p95(search_times)
                 outcome = match(brief)
                 top = outcome.results[0] if outcome.results else None
                 shown = f"{top.coop.slug} ({top.score:.2f})" if top else "(none)"
                 team = ", team" if outcome.consortium else ""
                 print(
-                    f"{n:>8}  {label:<9} {m50:>9.1f} {m95:>7.1f} {s50:>10.1f} {s95:>7.1f} "
+                    f"{n:>8}  {label:<9} {m50:>9.1f} {m95:>7.1f} {c95:>14.1f} "
+                    f"{s50:>10.1f} {s95:>7.1f} "
                     f"{m95 / s95:>6.1f}  {shown}{team}"
                 )
                 worst[n] = max(worst.get(n, 0.0), m95)

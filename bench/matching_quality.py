@@ -1,11 +1,15 @@
 """Matching quality on the real CoTech members: the engine against full-text and random, same run.
 
 Imports CoTech's two Jekyll snapshots into a throwaway database (29 member co-ops), then ranks
-the members for every brief of bench/data/relevance.yaml three ways and prints nDCG@10 and
+the members for every brief of bench/data/relevance.yaml four ways and prints nDCG@10 and
 recall@5 for each half of the set (tune, holdout):
 
 - engine:   coopnet.hire.matching.match_coops, given the brief's text, place, sector, services
-            and technologies;
+            and technologies, in a network whose past briefs are the tune half: a co-op graded
+            2 said it was interested, one graded 1 was sent the brief by a coordinator and did
+            not answer (coopnet/hire/history.py reads them). A tune brief is never its own
+            history (leave one out); the holdout's briefs are in no history;
+- cold:     the same engine with no history (`use_history=False`): a network's first brief;
 - baseline: the directory's full-text search (BM25 on SQLite, ts_rank_cd on PostgreSQL) over
             the brief's text alone, any word matching (all-words finds nothing for a
             paragraph); the adapter reads only the first 12 words that are not stop words;
@@ -37,7 +41,10 @@ RELEVANCE_SET = ROOT / "bench" / "data" / "relevance.yaml"
 SECOND_GRADING = ROOT / "bench" / "data" / "relevance_second_grading.yaml"
 COTECH_RAW = ROOT.parent / "shared" / "data" / "cotech" / "raw"
 HALVES = ("tune", "holdout")
-RANKERS = ("engine", "baseline", "random")
+RANKERS = ("engine", "cold", "baseline", "random")
+# Past briefs were sent this long ago: older than fair exposure's window, so that the history
+# does not also count as briefs recently received.
+HISTORY_AGE_DAYS = 400
 MEMBER_COUNT = 29
 RANDOM_SHUFFLES = 20
 NDCG_DEPTH = 10
@@ -155,7 +162,59 @@ def check_slugs(briefs: Sequence[Brief], members: Sequence[str]) -> list[str]:
     ]
 
 
-def engine_ranking(brief: Brief) -> list[str]:
+def record_history(briefs: Sequence[Brief]) -> dict[str, int]:
+    """The briefs as the network's past briefs, answered as graded; brief id -> stored pk.
+
+    The rows are written directly (a harness, not a journey: the services' mail and audit
+    are beside the point here); the text vectors come from the product's own
+    `coopnet.hire.history.briefs_embed`.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from coopnet.accounts.models import User
+    from coopnet.directory.models import Coop
+    from coopnet.hire.history import briefs_embed
+    from coopnet.hire.models import Brief as StoredBrief
+    from coopnet.hire.models import BriefRecipient
+
+    coordinator = User.objects.create_user(username="bench-coordinator", is_staff=True)
+    coops = {coop.slug: coop for coop in Coop.objects.members()}
+    sent_at = timezone.now() - datetime.timedelta(days=HISTORY_AGE_DAYS)
+    stored = {}
+    for brief in briefs:
+        row = StoredBrief.objects.create(
+            contact_name="Bench",
+            contact_email="bench@example.org",
+            text=brief.text,
+            consent_to_share=True,
+            status=StoredBrief.Status.SENT,
+            access_token_hash=f"bench-{brief.id}",
+            access_expires_at=sent_at,
+            sent_at=sent_at,
+        )
+        BriefRecipient.objects.bulk_create(
+            BriefRecipient(
+                brief=row,
+                coop=coops[slug],
+                sent_at=sent_at,
+                sent_by=coordinator,
+                response=BriefRecipient.Response.INTERESTED
+                if grade == 2
+                else BriefRecipient.Response.PENDING,
+            )
+            for slug, grade in brief.grades.items()
+            if grade > 0
+        )
+        stored[brief.id] = row.pk
+    briefs_embed(StoredBrief.objects.all())
+    return stored
+
+
+def engine_ranking(
+    brief: Brief, *, history: Mapping[str, int] | None = None, use_history: bool = True
+) -> list[str]:
     from coopnet.hire.matching import BriefNeeds, match_coops
 
     needs = BriefNeeds(
@@ -164,8 +223,10 @@ def engine_ranking(brief: Brief) -> list[str]:
         services=list(brief.services),
         technologies=list(brief.technologies),
         sector=brief.sector,
+        brief_id=(history or {}).get(brief.id),
     )
-    return [match.coop.slug for match in match_coops(needs, limit=MEMBER_COUNT).results]
+    outcome = match_coops(needs, limit=MEMBER_COUNT, use_history=use_history)
+    return [match.coop.slug for match in outcome.results]
 
 
 def baseline_ranking(brief: Brief) -> list[str]:
@@ -249,7 +310,10 @@ def print_half(half: str, briefs: Sequence[Brief], results, tops, verbose: bool)
 
 
 def print_agreement(
-    briefs: Sequence[Brief], second: Mapping[str, dict[str, int]], members: Sequence[str]
+    briefs: Sequence[Brief],
+    second: Mapping[str, dict[str, int]],
+    members: Sequence[str],
+    history: Mapping[str, int],
 ) -> None:
     graded = [brief for brief in briefs if brief.id in second]
     if not graded:
@@ -262,7 +326,7 @@ def print_agreement(
         score(grade_rankings(members, b.grades, b.id, RANDOM_SHUFFLES), second[b.id])
         for b in graded
     ]
-    engine = {b.id: engine_ranking(b) for b in graded}
+    engine = {b.id: engine_ranking(b, history=history) for b in graded}
     engine_by_first = [score([engine[b.id]], b.grades) for b in graded]
     engine_by_second = [score([engine[b.id]], second[b.id]) for b in graded]
     print(f"\nhuman agreement: {len(graded)} briefs graded twice, blind")
@@ -304,9 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.assert_targets and args.half == "tune":
         parser.error("--assert-targets judges the holdout half: use --half holdout or both")
 
-    source, briefs = load_relevance_set(args.set)
+    source, every_brief = load_relevance_set(args.set)
     halves = HALVES if args.half == "both" else (args.half,)
-    briefs = [brief for brief in briefs if brief.half in halves]
+    briefs = [brief for brief in every_brief if brief.half in halves]
 
     sys.path.insert(0, str(ROOT / "bench"))
     import django
@@ -321,17 +385,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         import_cotech(args.data)
         members = member_slugs()
-        problems = check_slugs(briefs, members)
+        problems = check_slugs(every_brief, members)
         if len(members) != MEMBER_COUNT:
             problems.insert(0, f"the import gave {len(members)} members, not {MEMBER_COUNT}")
         if problems:
             print("The relevance set does not fit the imported data:", *problems, sep="\n  ")
             return 2
+        history = record_history([brief for brief in every_brief if brief.half == "tune"])
 
         tops: dict[str, list[str]] = {}
 
         def engine(brief: Brief) -> list[list[str]]:
-            ranking = engine_ranking(brief)
+            ranking = engine_ranking(brief, history=history)
             tops[brief.id] = ranking[:RECALL_DEPTH]
             return [ranking]
 
@@ -339,6 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             briefs,
             {
                 "engine": engine,
+                "cold": lambda brief: [engine_ranking(brief, use_history=False)],
                 "baseline": lambda brief: [baseline_ranking(brief)],
                 "random": lambda brief: random_rankings(members, brief, RANDOM_SHUFFLES),
             },
@@ -353,8 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             in_half = [brief for brief in briefs if brief.half == half]
             print_half(half, in_half, results, tops, args.verbose)
         if args.second_grading.exists():
-            _source, every_brief = load_relevance_set(args.set)
-            print_agreement(every_brief, load_second_grading(args.second_grading), members)
+            second = load_second_grading(args.second_grading)
+            print_agreement(every_brief, second, members, history)
     finally:
         teardown_database(connection, old_name)
 
