@@ -17,6 +17,8 @@ briefs and counts those judgements as one more signal, beside the record's evide
   choices. A co-op that declined still counts 1 when a coordinator chose it: the decline may
   be a busy month.
 - **The signal** for a co-op is its weighted mean judgement over the neighbours, from 0 to 1.
+- **Confidence**: how alike the nearest past brief is, from 0 at `SIMILAR_FROM` to 1 at
+  `SURE_FROM`; matching scales the history's share of the fit by it.
 
 Only members are ever ranked, so the judgements of co-ops that left count for nobody. No
 text, name or contact detail of a past brief leaves this module: the reasons say only how
@@ -37,6 +39,7 @@ from coopnet.lib import embeddings
 
 NEIGHBOURS = 5
 SIMILAR_FROM = 0.2  # cosine below which a past brief is about something else
+SURE_FROM = 0.5  # cosine of the nearest past brief from which history counts in full
 YES = 2  # interested, chosen or won
 PUT_FORWARD = 1  # sent by a person, no yes
 TEXT_VECTORS_CACHED = 256
@@ -55,6 +58,10 @@ class History:
     """What the past briefs most similar to a new one say of each co-op."""
 
     fits: dict[int, PastFit]
+    # 0..1, how far to trust it: rises from 0 when the nearest past brief is SIMILAR_FROM
+    # alike to 1 when it is SURE_FROM alike. A young network's one loosely similar brief
+    # must not decide a match.
+    confidence: float = 0.0
 
     def __bool__(self) -> bool:
         return bool(self.fits)
@@ -202,7 +209,12 @@ def past_fit(
         for i in nearest
         if similarity[i] > SIMILAR_FROM
     }
-    return History(_weighted(weights, past.judged))
+    fits = _weighted(weights, past.judged)
+    if not fits:
+        return NO_HISTORY
+    nearest_similarity = float(similarity[nearest[0]])
+    confidence = min(1.0, (nearest_similarity - SIMILAR_FROM) / (SURE_FROM - SIMILAR_FROM))
+    return History(fits, confidence)
 
 
 def _weighted(weights: dict[int, float], judged: dict[int, dict[int, int]]) -> dict[int, PastFit]:

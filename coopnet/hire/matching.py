@@ -89,8 +89,9 @@ LOCATION_WEIGHT_ON_SITE = 0.6
 # co-op within its fit but never lift one that does not fit above one that does by much.
 PRACTICAL_SHARE = 0.4
 # What similar past briefs say (coopnet/hire/history.py): when at least one is similar enough,
-# fit = (1 - HISTORY_SHARE) * fit + HISTORY_SHARE * history. What people did with alike briefs
-# counts for more than the records' words (docs/matching.md, round 7, says how it was chosen).
+# fit = (1 - share) * fit + share * history, share = HISTORY_SHARE * the history's confidence
+# (how alike the nearest past brief is). What people did with alike briefs counts for more
+# than the records' words (docs/matching.md, round 7, says how it was chosen).
 HISTORY_SHARE = 0.7
 # Fair exposure: score * 1 / (1 + EXPOSURE_STEP * max(0, briefs - median)).
 EXPOSURE_STEP = 0.1
@@ -1250,7 +1251,7 @@ def match_coops(
         if use_history
         else NO_HISTORY
     )
-    history_share = HISTORY_SHARE if past else 0.0
+    history_share = HISTORY_SHARE * past.confidence
     if past and member_count is None:
         # In a large network the candidates are the best full-text matches: co-ops that
         # said yes to similar briefs are candidates too, whatever their words.

@@ -203,3 +203,16 @@ def test_a_stored_brief_s_vector_gives_what_its_text_gives(network):
 
     assert history.past_fit("", vector=stored) == history.past_fit(SALTMARSH)
     assert history.past_fit(SALTMARSH)
+
+
+def test_a_loosely_similar_past_brief_counts_less_than_a_close_one(network):
+    past = submit(COASTLINE)
+    (recipient,) = brief_send(actor=network["coordinator"], brief=past, coops=[network["orbit"]])
+    say_yes(recipient)
+
+    close = history.past_fit(COASTLINE.replace("thirty", "forty"))
+    loose = history.past_fit("Our trust wants to know what is happening on our land every year.")
+
+    assert close.confidence == pytest.approx(1.0)
+    assert 0.0 < loose.confidence < 1.0
+    assert loose.get(network["orbit"].pk).score == pytest.approx(1.0)  # what it says, if less sure
