@@ -244,15 +244,21 @@ class BriefCloseForm(ErrorSummaryMixin, forms.Form):
 
 class BriefAnswerForm(ErrorSummaryMixin, forms.Form):
     INTERESTED = "interested"
-    DECLINE = "decline"
+    Reason = BriefRecipient.DeclineReason
+    DECLINES = [
+        (f"decline-{Reason.BUSY}", _("We decline: we are too busy now")),
+        (f"decline-{Reason.NOT_OUR_WORK}", _("We decline: it is not the kind of work we do")),
+        (f"decline-{Reason.OTHER}", _("We decline for another reason")),
+    ]
 
     answer = forms.ChoiceField(
         label=_("Are you interested?"),
         widget=forms.RadioSelect,
-        choices=[
-            (INTERESTED, _("We are interested")),
-            (DECLINE, _("We decline")),
-        ],
+        choices=[(INTERESTED, _("We are interested")), *DECLINES],
+        help_text=_(
+            "Why you decline helps the network send you briefs that fit: "
+            "a busy month says nothing about the kind of work."
+        ),
         error_messages={"required": _("Say whether you are interested or decline.")},
     )
     message = forms.CharField(
@@ -270,8 +276,8 @@ class BriefAnswerForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Once interested, a co-op may still decline (until the client chooses), nothing else.
         if not can_be_interested:
-            self.fields["answer"].choices = [(self.DECLINE, _("We decline after all"))]
-            self.fields["answer"].initial = self.DECLINE
+            self.fields["answer"].label = _("Decline after all?")
+            self.fields["answer"].choices = self.DECLINES
             self.fields["message"].label = _("Your reason")
             self.fields["message"].help_text = _(
                 "Only coordinators read it; the client sees that you declined."
@@ -280,6 +286,10 @@ class BriefAnswerForm(ErrorSummaryMixin, forms.Form):
     @property
     def interested(self) -> bool:
         return self.cleaned_data["answer"] == self.INTERESTED
+
+    @property
+    def decline_reason(self) -> str:
+        return "" if self.interested else self.cleaned_data["answer"].removeprefix("decline-")
 
 
 class BriefPassForm(ErrorSummaryMixin, forms.Form):

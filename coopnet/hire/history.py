@@ -12,10 +12,10 @@ briefs and counts those judgements as one more signal, beside the record's evide
   a brief on another subject nothing.
 - **Judged**: per past brief and co-op, 2 when the co-op said it was interested, was chosen or
   won the work; 1 when a person put it forward (a coordinator sent it the brief, or another
-  co-op passed the brief to it) and it did not say yes. A brief routed automatically, by
-  matching itself, and not answered says nothing: counting it would feed the engine its own
-  choices. A co-op that declined still counts 1 when a coordinator chose it: the decline may
-  be a busy month.
+  co-op passed the brief to it) and it did not say yes; 0 when it declined as "not the kind of
+  work we do". A brief routed automatically, by matching itself, and not answered says
+  nothing: counting it would feed the engine its own choices. A co-op that declined as too
+  busy, or for another reason, still counts 1 when a person put it forward.
 - **The signal** for a co-op is its weighted mean judgement over the neighbours, from 0 to 1.
 - **Confidence**: how alike the nearest past brief is, from 0 at `SIMILAR_FROM` to 1 at
   `SURE_FROM`; matching scales the history's share of the fit by it.
@@ -42,6 +42,7 @@ SIMILAR_FROM = 0.2  # cosine below which a past brief is about something else
 SURE_FROM = 0.5  # cosine of the nearest past brief from which history counts in full
 YES = 2  # interested, chosen or won
 PUT_FORWARD = 1  # sent by a person, no yes
+NOT_OUR_WORK = 0  # declined as "not the kind of work we do"
 TEXT_VECTORS_CACHED = 256
 
 
@@ -165,20 +166,26 @@ def _judgements() -> dict[int, dict[int, int]]:
         | Q(outcome=BriefRecipient.Outcome.WON)
     )
     put_forward = Q(sent_by__isnull=False) | Q(passed_from__isnull=False)
+    not_ours = Q(decline_reason=BriefRecipient.DeclineReason.NOT_OUR_WORK)
     rows = (
         BriefRecipient.objects.sent()
-        .filter(yes | put_forward, brief__text_vector__isnull=False)
-        .values_list("brief_id", "coop_id", "response", "is_chosen", "outcome")
+        .filter(yes | put_forward | not_ours, brief__text_vector__isnull=False)
+        .values_list("brief_id", "coop_id", "response", "is_chosen", "outcome", "decline_reason")
         .order_by()
     )
     judged: dict[int, dict[int, int]] = {}
-    for brief_id, coop_id, response, chosen, outcome in rows:
-        said_yes = (
+    for brief_id, coop_id, response, chosen, outcome, decline_reason in rows:
+        if (
             response == BriefRecipient.Response.INTERESTED
             or chosen
             or outcome == BriefRecipient.Outcome.WON
-        )
-        judged.setdefault(brief_id, {})[coop_id] = YES if said_yes else PUT_FORWARD
+        ):
+            judgement = YES
+        elif decline_reason == BriefRecipient.DeclineReason.NOT_OUR_WORK:
+            judgement = NOT_OUR_WORK
+        else:
+            judgement = PUT_FORWARD
+        judged.setdefault(brief_id, {})[coop_id] = judgement
     return judged
 
 

@@ -154,6 +154,13 @@ class BriefRecipient(models.Model):
         DECLINED = "declined", _("declined")
         PASSED = "passed", _("passed to another co-op")
 
+    class DeclineReason(models.TextChoices):
+        # Matching reads it (coopnet/hire/history.py): "not our kind of work" tells alike
+        # briefs to look elsewhere; a busy month says nothing about the fit.
+        BUSY = "busy", _("too busy now")
+        NOT_OUR_WORK = "not_our_work", _("not the kind of work we do")
+        OTHER = "other", _("another reason")
+
     class Outcome(models.TextChoices):
         NONE = "", _("not recorded")
         WON = "won", _("won")
@@ -184,6 +191,9 @@ class BriefRecipient(models.Model):
         max_length=20, choices=Response, default=Response.PENDING, db_index=True
     )
     response_message = models.TextField(_("message"), max_length=3000, blank=True)
+    decline_reason = models.CharField(
+        _("why it declined"), max_length=20, choices=DeclineReason, blank=True
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -534,10 +534,17 @@ def _clean_message(message: str, *, required: str = "") -> str:
 
 
 def brief_answer(
-    *, actor: User, recipient: BriefRecipient, interested: bool, message: str
+    *,
+    actor: User,
+    recipient: BriefRecipient,
+    interested: bool,
+    message: str,
+    decline_reason: str = BriefRecipient.DeclineReason.OTHER,
 ) -> BriefRecipient:
     """A co-op answers a brief sent to it: interested (with a message to the client) or declined
-    (with a reason that coordinators read; the client sees only "declined").
+    (with a reason that coordinators read; the client sees only "declined"), saying whether it
+    is too busy, the work is not its kind, or another reason (`decline_reason`: matching reads
+    it for later briefs like this one).
 
     Promises: only the co-op's worker-owners; only while the brief is open (the client has not
     chosen); a pending answer may become either, an interested one may become declined,
@@ -552,6 +559,12 @@ def brief_answer(
     )
     Response = BriefRecipient.Response
     new = Response.INTERESTED if interested else Response.DECLINED
+    if interested:
+        decline_reason = ""
+    elif decline_reason not in BriefRecipient.DeclineReason.values:
+        raise ValidationError(
+            {"decline_reason": _("Say why: too busy, not your kind of work, or another reason.")}
+        )
     with transaction.atomic():
         brief, locked = _lock_entry(recipient)
         if brief.status != Brief.Status.SENT:
@@ -564,16 +577,28 @@ def brief_answer(
                 _("%(coop)s already answered “%(answer)s”.")
                 % {"coop": locked.coop.name, "answer": locked.get_response_display()}
             )
+        changes: dict[str, tuple] = {"response": (old, new)}
+        if locked.decline_reason != decline_reason:
+            changes["decline_reason"] = (locked.decline_reason, decline_reason)
         locked.response = new
         locked.response_message = message
+        locked.decline_reason = decline_reason
         locked.responded_at = timezone.now()
         locked.responded_by = actor
-        locked.save(update_fields=["response", "response_message", "responded_at", "responded_by"])
+        locked.save(
+            update_fields=[
+                "response",
+                "response_message",
+                "decline_reason",
+                "responded_at",
+                "responded_by",
+            ]
+        )
         audit_record(
             actor=actor,
             action="brief.answer",
             target=locked,
-            changes={"response": (old, new)},
+            changes=changes,
         )
         _client_email(brief, "answered", recipient_id=locked.pk)
     return locked

@@ -559,6 +559,7 @@ def inbox_answer(request: HttpRequest, pk: int) -> HttpResponse:
             recipient=entry,
             interested=form.interested,
             message=form.cleaned_data["message"],
+            decline_reason=form.decline_reason,
         )
 
     entry = _entry_for(request, pk)

@@ -66,6 +66,9 @@ class BriefEntryOut(Schema):
     passed_from: CoopRef | None = Field(description="The co-op that passed the brief on to it.")
     response: str = Field(description="pending, interested, declined or passed.")
     response_message: str
+    decline_reason: str = Field(
+        description="When declined: busy, not_our_work or other; empty otherwise."
+    )
     responded_at: datetime.datetime | None
     is_chosen: bool
     outcome: str = Field(description="won, lost, or empty when not recorded.")
@@ -112,6 +115,11 @@ class AnswerIn(Schema):
         max_length=3000,
         description="Interested: a message to the client. Declining: the reason (coordinators "
         "see it; the client reads only 'declined').",
+    )
+    decline_reason: Literal["busy", "not_our_work", "other"] = Field(
+        "other",
+        description="When declining: too busy now, not the kind of work the co-op does, or "
+        "another reason. Matching reads it for later briefs like this one.",
     )
 
 
@@ -166,7 +174,11 @@ def answer(request: HttpRequest, id: int, payload: AnswerIn):
     reason)."""
     entry = _entry(request.auth, id)
     services.brief_answer(
-        actor=request.auth, recipient=entry, interested=payload.interested, message=payload.message
+        actor=request.auth,
+        recipient=entry,
+        interested=payload.interested,
+        message=payload.message,
+        decline_reason=payload.decline_reason,
     )
     return _entry(request.auth, id)
 

@@ -46,6 +46,17 @@ def sent_entry(coordinator, coop, **overrides) -> BriefRecipient:
 
 
 def answer(
-    entry: BriefRecipient, user, *, interested: bool = True, message: str = "We can."
+    entry: BriefRecipient,
+    user,
+    *,
+    interested: bool = True,
+    message: str = "We can.",
+    decline_reason: str = "other",
 ) -> None:
-    services.brief_answer(actor=user, recipient=entry, interested=interested, message=message)
+    services.brief_answer(
+        actor=user,
+        recipient=entry,
+        interested=interested,
+        message=message,
+        decline_reason=decline_reason,
+    )

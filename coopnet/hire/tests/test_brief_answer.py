@@ -121,6 +121,28 @@ def test_it_writes_an_audit_row(entry, member):
     assert event.changes == {"response": ["pending", "interested"]}
 
 
+def test_it_keeps_why_a_co_op_declined_and_audits_it(entry, member):
+    brief_answer(
+        actor=member, recipient=entry, interested=False, message="Not us.", decline_reason="busy"
+    )
+
+    entry.refresh_from_db()
+    assert entry.decline_reason == BriefRecipient.DeclineReason.BUSY
+    event = AuditEvent.objects.get(action="brief.answer")
+    assert event.changes == {"response": ["pending", "declined"], "decline_reason": ["", "busy"]}
+
+
+def test_it_refuses_a_decline_reason_it_does_not_know(entry, member):
+    with pytest.raises(ValidationError) as raised:
+        brief_answer(
+            actor=member, recipient=entry, interested=False, message="No.", decline_reason="bored"
+        )
+
+    assert "decline_reason" in raised.value.message_dict
+    entry.refresh_from_db()
+    assert entry.response == BriefRecipient.Response.PENDING
+
+
 @pytest.fixture
 def sent_entry(transactional_db) -> tuple[BriefRecipient, User]:
     coop = Coop.objects.create(name="Hedgerow", slug="hedgerow", status=Coop.Status.MEMBER)

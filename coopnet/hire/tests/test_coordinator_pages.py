@@ -191,12 +191,19 @@ def test_it_shows_who_it_was_sent_to_and_their_answers_with_decline_reasons(
 ):
     hedgerow, tidewater = send_to(brief, coordinator, coop, other_coop)
     answer(hedgerow, member, message="Happy to.")
-    answer(tidewater, other_member, interested=False, message="Fully booked until spring.")
+    answer(
+        tidewater,
+        other_member,
+        interested=False,
+        message="Fully booked until spring.",
+        decline_reason="busy",
+    )
     client.force_login(coordinator)
 
     html = client.get(detail(brief)).content.decode()
 
     assert "Happy to." in html
+    assert "Declined: too busy now" in html
     assert "Fully booked until spring." in html
     assert "by coordinator" in html
 

@@ -174,3 +174,23 @@ def test_it_lists_the_inbox_in_the_same_number_of_queries_however_many_entries(
 
     assert len(body["results"]) == 5
     assert all(item["contact"] is not None for item in body["results"])
+
+
+def test_it_declines_for_the_co_op_saying_why(api_as, entry, member):
+    body = {"interested": False, "message": "Not our field.", "decline_reason": "not_our_work"}
+
+    response = post(api_as(member), f"{INBOX}/{entry.pk}/answer", body)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["decline_reason"] == "not_our_work"
+    entry.refresh_from_db()
+    assert (entry.response, entry.decline_reason) == ("declined", "not_our_work")
+
+
+def test_it_refuses_a_decline_reason_it_does_not_know(api_as, entry, member):
+    body = {"interested": False, "message": "No.", "decline_reason": "bored"}
+
+    response = post(api_as(member), f"{INBOX}/{entry.pk}/answer", body)
+
+    assert_error(response, 400, "invalid")
+    assert_unchanged(entry)

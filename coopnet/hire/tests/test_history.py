@@ -216,3 +216,22 @@ def test_a_loosely_similar_past_brief_counts_less_than_a_close_one(network):
     assert close.confidence == pytest.approx(1.0)
     assert 0.0 < loose.confidence < 1.0
     assert loose.get(network["orbit"].pk).score == pytest.approx(1.0)  # what it says, if less sure
+
+
+@pytest.mark.parametrize(
+    ("reason", "score"), [("busy", 0.5), ("other", 0.5), ("not_our_work", 0.0)]
+)
+def test_a_decline_counts_by_why(network, reason, score):
+    past = submit(COASTLINE)
+    (recipient,) = brief_send(actor=network["coordinator"], brief=past, coops=[network["orbit"]])
+    brief_answer(
+        actor=worker_owner(network["orbit"]),
+        recipient=recipient,
+        interested=False,
+        message="Not this time.",
+        decline_reason=reason,
+    )
+
+    fit = history.past_fit(SALTMARSH)
+
+    assert fit.get(network["orbit"].pk).score == pytest.approx(score)

@@ -129,12 +129,12 @@ def test_it_saves_an_interested_answer_for_the_client(client, entry, member):
 def test_it_asks_for_a_message_and_keeps_the_choice(client, entry, member):
     client.force_login(member)
 
-    response = client.post(url(entry, "answer"), {"answer": "decline", "message": ""})
+    response = client.post(url(entry, "answer"), {"answer": "decline-busy", "message": ""})
 
     assert response.status_code == 400
     html = response.content.decode()
     assert "Write a message to the client, or your reason." in html
-    assert 'value="decline" id="id_answer_1" required checked' in html
+    assert 'value="decline-busy" id="id_answer_1" required checked' in html
     entry.refresh_from_db()
     assert entry.response == "pending"
 
@@ -145,13 +145,37 @@ def test_it_lets_an_interested_co_op_decline_after_all_but_nothing_else(client, 
 
     html = client.get(url(entry)).content.decode()
     assert 'value="interested"' not in html
-    assert "We decline after all" in html
+    assert "Decline after all?" in html
     refused = client.post(url(entry, "answer"), {"answer": "interested", "message": "Again"})
     assert refused.status_code == 400
 
-    client.post(url(entry, "answer"), {"answer": "decline", "message": "Too busy now."})
+    client.post(url(entry, "answer"), {"answer": "decline-busy", "message": "Too busy now."})
     entry.refresh_from_db()
     assert (entry.response, entry.response_message) == ("declined", "Too busy now.")
+    assert entry.decline_reason == BriefRecipient.DeclineReason.BUSY
+
+
+@pytest.mark.parametrize(
+    ("choice", "reason"),
+    [("decline-not_our_work", "not_our_work"), ("decline-other", "other"), ("interested", "")],
+)
+def test_it_keeps_why_a_co_op_declined(client, entry, member, choice, reason):
+    client.force_login(member)
+
+    client.post(url(entry, "answer"), {"answer": choice, "message": "Our answer."})
+
+    entry.refresh_from_db()
+    assert entry.decline_reason == reason
+
+
+def test_it_refuses_a_decline_reason_it_does_not_know(client, entry, member):
+    client.force_login(member)
+
+    response = client.post(url(entry, "answer"), {"answer": "decline-bored", "message": "No."})
+
+    assert response.status_code == 400
+    entry.refresh_from_db()
+    assert entry.response == "pending"
 
 
 def test_it_passes_a_brief_to_another_member_co_op(client, entry, member, other_coop, other_member):
