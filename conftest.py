@@ -82,6 +82,18 @@ def _user(username: str, **extra):
     )
 
 
+def coop_with_worker(slug: str, **extra):
+    """A member co-op named after `slug` and one worker-owner of it (username `slug`)."""
+    from coopnet.accounts.models import Membership
+    from coopnet.directory.models import Coop
+
+    fields = {"status": Coop.Status.MEMBER, "country": "GB", **extra}
+    coop = Coop.objects.create(name=slug.replace("-", " ").title(), slug=slug, **fields)
+    user = _user(slug)
+    Membership.objects.create(user=user, coop=coop)
+    return coop, user
+
+
 @pytest.fixture
 def outsider(db):
     return _user("outsider")

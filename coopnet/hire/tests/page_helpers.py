@@ -1,10 +1,18 @@
-"""Plain helpers for the hire page and API tests: a client's brief, sent to co-ops through the
-same services the pages call."""
+"""Plain helpers for the hire tests: a client's brief, sent to co-ops through the same
+services the pages call."""
 
 from coopnet.hire import services
 from coopnet.hire.models import Brief, BriefRecipient
 
 BRIEF_TEXT = "We need an accessible website for our food bank, with a volunteer rota."
+# `brief_submit`'s arguments for the service tests; each file overrides what it is about.
+BRIEF = {
+    "contact_name": "Cleo Client",
+    "contact_email": "cleo@riverside.example",
+    "text": "accessible websites for charities",
+    "consent_to_share": True,
+    "ip": "203.0.113.5",
+}
 
 
 def submit_brief(**overrides) -> tuple[Brief, str]:

@@ -21,15 +21,13 @@ from coopnet.hire.services import (
     brief_private_url,
     brief_submit,
 )
+from coopnet.hire.tests.page_helpers import BRIEF as COMMON_BRIEF
 from coopnet.network.models import NetworkSettings
 
 BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
+    **COMMON_BRIEF,
     "organisation": "Riverside Trust",
     "text": "We need an accessible website for our charity.",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
 }
 
 

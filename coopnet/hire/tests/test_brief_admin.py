@@ -7,14 +7,7 @@ from django.urls import reverse
 from coopnet.audit.models import AuditEvent
 from coopnet.hire.models import Brief, CoopConflict
 from coopnet.hire.services import brief_send, brief_submit, coop_conflict_declare
-
-BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
-    "text": "accessible websites for charities",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
-}
+from coopnet.hire.tests.page_helpers import BRIEF
 
 
 @pytest.fixture(autouse=True)

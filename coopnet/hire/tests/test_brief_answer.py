@@ -11,14 +11,8 @@ from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop
 from coopnet.hire.models import Brief, BriefRecipient
 from coopnet.hire.services import brief_answer, brief_choose, brief_send, brief_submit
+from coopnet.hire.tests.page_helpers import BRIEF
 
-BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
-    "text": "accessible websites for charities",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
-}
 Response = BriefRecipient.Response
 
 

@@ -22,15 +22,9 @@ from coopnet.hire.services import (
     brief_submit,
     brief_withdraw,
 )
+from coopnet.hire.tests.page_helpers import BRIEF
 from coopnet.notifications.models import Notification
 
-BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
-    "text": "accessible websites for charities",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
-}
 Response = BriefRecipient.Response
 
 

@@ -26,14 +26,7 @@ from coopnet.hire.services import (
     brief_send,
     brief_submit,
 )
-
-BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
-    "text": "accessible websites for charities",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
-}
+from coopnet.hire.tests.page_helpers import BRIEF
 
 
 @pytest.fixture(autouse=True)

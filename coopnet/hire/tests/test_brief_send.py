@@ -17,16 +17,10 @@ from coopnet.hire.services import (
     brief_submit,
     brief_suggestions,
 )
+from coopnet.hire.tests.page_helpers import BRIEF as COMMON_BRIEF
 from coopnet.notifications.models import Notification
 
-BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
-    "organisation": "Riverside Trust",
-    "text": "accessible websites for charities",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
-}
+BRIEF = {**COMMON_BRIEF, "organisation": "Riverside Trust"}
 
 
 @pytest.fixture(autouse=True)

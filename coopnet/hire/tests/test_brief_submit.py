@@ -11,16 +11,14 @@ from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop, Sector, Service
 from coopnet.hire.models import Brief
 from coopnet.hire.services import BriefRateLimited, brief_for_token, brief_submit
+from coopnet.hire.tests.page_helpers import BRIEF as COMMON_BRIEF
 from coopnet.network.models import NetworkSettings
 from coopnet.notifications.models import Notification
 
 BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
+    **COMMON_BRIEF,
     "organisation": "Riverside Trust",
     "text": "We need an accessible website for our charity.",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
 }
 
 

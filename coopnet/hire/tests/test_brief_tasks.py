@@ -27,18 +27,12 @@ from coopnet.hire.services import (
     brief_withdraw,
 )
 from coopnet.hire.tasks import delete_expired_brief_contacts, send_brief_client_email
+from coopnet.hire.tests.page_helpers import BRIEF as COMMON_BRIEF
 from coopnet.network.models import NetworkSettings
 from coopnet.network.scheduler import PERIODIC_JOBS
 from coopnet.notifications.models import Notification
 
-BRIEF = {
-    "contact_name": "Cleo Client",
-    "contact_email": "cleo@riverside.example",
-    "organisation": "Riverside Trust",
-    "text": "accessible websites for charities",
-    "consent_to_share": True,
-    "ip": "203.0.113.5",
-}
+BRIEF = {**COMMON_BRIEF, "organisation": "Riverside Trust"}
 
 
 @pytest.fixture(autouse=True)

@@ -4,22 +4,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker
 from coopnet.audit.models import AuditEvent
-from coopnet.directory.models import Coop
 from coopnet.referrals.models import Referral, ReferralOffer
 from coopnet.referrals.services import referral_claim, referral_create
 
 pytestmark = pytest.mark.django_db
-
-
-def coop_with_worker(slug: str) -> tuple[Coop, User]:
-    coop = Coop.objects.create(
-        name=slug.replace("-", " ").title(), slug=slug, status=Coop.Status.MEMBER
-    )
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from coopnet.accounts.models import Membership, User
-from coopnet.directory.models import Coop
+from conftest import coop_with_worker
 from coopnet.referrals.services import (
     referral_claim,
     referral_create,
@@ -16,15 +15,6 @@ pytestmark = pytest.mark.django_db
 
 CLIENT_EMAIL = "ada@hillside.example"
 WON_VALUE = "48,500"  # as the page shows 48500
-
-
-def coop_with_worker(slug: str) -> tuple[Coop, User]:
-    coop = Coop.objects.create(
-        name=slug.replace("-", " ").title(), slug=slug, status=Coop.Status.MEMBER
-    )
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from coopnet.accounts.models import Membership, User
-from coopnet.directory.models import Coop
+from conftest import coop_with_worker
 from coopnet.referrals.models import Referral
 from coopnet.referrals.services import (
     referral_claim,
@@ -17,15 +16,6 @@ from coopnet.referrals.services import (
 pytestmark = pytest.mark.django_db
 
 URL = reverse("referrals:list")
-
-
-def coop_with_worker(slug: str) -> tuple[Coop, User]:
-    coop = Coop.objects.create(
-        name=slug.replace("-", " ").title(), slug=slug, status=Coop.Status.MEMBER
-    )
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 def pass_on(actor, from_coop, title="A Drupal site for a housing association", **kwargs):

@@ -3,8 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import run_queued_tasks
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker, run_queued_tasks
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop
 from coopnet.network.models import NetworkSettings
@@ -22,14 +21,6 @@ from coopnet.referrals.tasks import advance_referrals
 pytestmark = pytest.mark.django_db
 
 MINUTE = datetime.timedelta(minutes=1)
-
-
-def coop_with_worker(slug: str, **extra) -> tuple[Coop, User]:
-    fields = {"status": Coop.Status.MEMBER, "country": "GB", **extra}
-    coop = Coop.objects.create(name=slug.replace("-", " ").title(), slug=slug, **fields)
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 def in_turn(member, coop, chosen, **kwargs) -> Referral:

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
-from conftest import run_queued_tasks
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker, run_queued_tasks
+from coopnet.accounts.models import User
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop
 from coopnet.notifications.models import Notification
@@ -18,14 +18,6 @@ from coopnet.referrals.services import (
     referral_decline,
     referral_set_status,
 )
-
-
-def coop_with_worker(slug: str, **extra) -> tuple[Coop, User]:
-    fields = {"status": Coop.Status.MEMBER, "country": "GB", **extra}
-    coop = Coop.objects.create(name=slug.replace("-", " ").title(), slug=slug, **fields)
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 @pytest.fixture

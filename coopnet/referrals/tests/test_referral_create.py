@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop, Service
 from coopnet.hire.models import Brief, BriefRecipient
@@ -15,14 +15,6 @@ from coopnet.referrals.models import Referral, ReferralOffer
 from coopnet.referrals.services import referral_create, referral_suggestions
 
 pytestmark = pytest.mark.django_db
-
-
-def coop_with_worker(slug: str, **extra) -> tuple[Coop, User]:
-    fields = {"status": Coop.Status.MEMBER, "country": "GB", **extra}
-    coop = Coop.objects.create(name=slug.replace("-", " ").title(), slug=slug, **fields)
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 def create(actor, from_coop, **kwargs) -> Referral:

@@ -2,23 +2,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker
 from coopnet.audit.models import AuditEvent
-from coopnet.directory.models import Coop
 from coopnet.notifications.models import Notification
 from coopnet.referrals.models import Referral, ReferralOffer
 from coopnet.referrals.selectors import referrals_open_for
 from coopnet.referrals.services import referral_claim, referral_create, referral_set_status
 
 pytestmark = pytest.mark.django_db
-
-
-def coop_with_worker(slug: str, **extra) -> tuple[Coop, User]:
-    fields = {"status": Coop.Status.MEMBER, "country": "GB", **extra}
-    coop = Coop.objects.create(name=slug.replace("-", " ").title(), slug=slug, **fields)
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker
+from coopnet.accounts.models import Membership
 from coopnet.api.tests.helpers import assert_error, bearer, make_token
-from coopnet.directory.models import Coop, Service
+from coopnet.directory.models import Service
 from coopnet.referrals.models import Referral, ReferralOffer
 from coopnet.referrals.services import (
     referral_claim,
@@ -38,15 +39,6 @@ class Api:
 @pytest.fixture
 def api(client):
     return lambda user=None: Api(client, user)
-
-
-def coop_with_worker(slug: str) -> tuple[Coop, User]:
-    coop = Coop.objects.create(
-        name=slug.replace("-", " ").title(), slug=slug, status=Coop.Status.MEMBER
-    )
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 @pytest.fixture

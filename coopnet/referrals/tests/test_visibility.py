@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from coopnet.accounts.models import Membership, User
+from conftest import coop_with_worker
 from coopnet.directory.models import Coop
 from coopnet.referrals.models import Referral
 from coopnet.referrals.selectors import (
@@ -23,14 +23,6 @@ from coopnet.referrals.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def coop_with_worker(slug: str, **extra) -> tuple[Coop, User]:
-    fields = {"status": Coop.Status.MEMBER, "country": "GB", **extra}
-    coop = Coop.objects.create(name=slug.replace("-", " ").title(), slug=slug, **fields)
-    user = User.objects.create_user(username=slug, email=f"{slug}@example.org", password="pw")
-    Membership.objects.create(user=user, coop=coop)
-    return coop, user
 
 
 @pytest.fixture
