@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,10 @@ class NetworkSettings(models.Model):
         _("days a co-op has to answer a referral sent to it in turn"), default=3
     )
     digest_hour = models.PositiveSmallIntegerField(
-        _("hour of the day (UTC) when daily digests are sent"), default=7
+        _("hour of the day (UTC) when daily digests are sent"),
+        default=7,
+        validators=[MaxValueValidator(23)],
+        help_text=_("0 to 23."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,7 +10,11 @@ from coopnet.notifications.models import Notification
 
 
 def notification_message(
-    *, user: User, subject: str, notifications: list[Notification]
+    *,
+    user: User,
+    subject: str,
+    notifications: list[Notification],
+    network: NetworkSettings | None = None,
 ) -> EmailMessage:
     """The email for `notifications`, with a one-click unsubscribe (RFC 8058) for `user`."""
     from coopnet.notifications.services import unsubscribe_url
@@ -23,7 +27,7 @@ def notification_message(
             "notifications": notifications,
             "site_url": settings.SITE_URL,
             "unsubscribe_url": unsubscribe,
-            "network": NetworkSettings.load(),
+            "network": network or NetworkSettings.load(),
         },
     )
     return EmailMessage(

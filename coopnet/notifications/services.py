@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -166,7 +166,9 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         subject = ngettext(
             "%(network)s: %(count)d update", "%(network)s: %(count)d updates", len(entries)
         ) % {"network": network.name, "count": len(entries)}
-        notification_message(user=user, subject=subject, notifications=entries).send()
+        notification_message(
+            user=user, subject=subject, notifications=entries, network=network
+        ).send()
         sent += 1
     return sent
 
@@ -223,11 +225,7 @@ def feed_token_active(user: User) -> FeedToken | None:
 
 def feed_path(raw: str) -> str:
     """The private feed's path for the secret `raw` (the referrals app serves it)."""
-    try:
-        return reverse("referrals:feed", kwargs={"token": raw})
-    except NoReverseMatch:
-        # Until the referrals app has its feed view; the same address it will serve.
-        return f"/referrals/feed/{raw}.atom"
+    return reverse("referrals:feed", kwargs={"token": raw})
 
 
 def feed_token_create(*, user: User) -> str:

@@ -29,7 +29,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread_count": request.user.notifications.unread().count()},
+        # Under the header's name, so the badge and the page share one count.
+        {"page": page, "unread_notifications": request.user.notifications.unread().count()},
     )
 
 

@@ -587,7 +587,7 @@ def _apply(
         not said_before and Coop.STATUS_RANK[wanted_status] > Coop.STATUS_RANK[coop.status]
     ):
         coop.status = wanted_status
-    elif _dated_departure(record, coop):
+    elif not said_before and _dated_departure(record, coop):
         coop.status = Coop.Status.FORMER
     if created or coop.status != old_status:
         changes["status"] = ("" if created else old_status, coop.status)

@@ -231,6 +231,17 @@ def test_it_makes_a_member_former_when_a_record_dates_its_departure(db, coop):
     assert (coop.status, coop.left_on) == ("former", DAY)
 
 
+def test_it_leaves_a_member_a_coordinator_reinstated_when_the_same_departure_comes_again(db, coop):
+    departure = {"name": coop.name, "country": "GB", "status": "former", "left_on": DAY}
+    run(record(source_id="h", **departure))
+    Coop.objects.filter(pk=coop.pk).update(status=Coop.Status.MEMBER)
+
+    run(record(source_id="h", **departure))
+
+    coop.refresh_from_db()
+    assert coop.status == Coop.Status.MEMBER
+
+
 def test_it_keeps_a_member_who_joined_again_after_the_dated_departure(db, coop):
     coop.joined_on = DAY + datetime.timedelta(days=30)
     coop.save(update_fields=["joined_on"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from coopnet.directory.forms import CoopAvailabilityForm, CoopProfileForm, CoopStandingForm
 from coopnet.directory.models import Coop
 from coopnet.directory.services import coop_update
-from coopnet.lib.forms import add_service_errors
+from coopnet.lib.forms import add_service_errors, posted
 from coopnet.lib.markdown import render_markdown
 
 AVAILABILITY_PREFIX = "avail"
@@ -44,7 +44,7 @@ def coop_edit(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     is_coordinator = request.user.is_coordinator
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     files = request.FILES if request.method == "POST" else None
     form = CoopProfileForm(data, files, instance=copy.copy(coop))
     # A worker-owner never gets this form, so status and dates they post are ignored.

@@ -123,3 +123,17 @@ def test_it_is_sent_by_the_background_worker(member):
     [message] = mail.outbox
     assert message.to == ["member@example.org"]
     assert Notification.objects.get().emailed_at is not None
+
+
+def test_the_digest_hour_is_an_hour_of_the_day(db):
+    from django.core.exceptions import ValidationError
+
+    from coopnet.network.models import NetworkSettings
+
+    network = NetworkSettings.load()
+    network.digest_hour = 23
+    network.full_clean()
+    network.digest_hour = 24
+    with pytest.raises(ValidationError) as raised:
+        network.full_clean()
+    assert "digest_hour" in raised.value.message_dict
