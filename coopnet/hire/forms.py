@@ -331,6 +331,11 @@ class BriefOutcomeForm(ErrorSummaryMixin, forms.Form):
         help_text=_("In your currency, without the symbol. Only the network sees it."),
     )
 
+    def __init__(self, *args: Any, chosen: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not chosen:  # the client chose another co-op: only "lost" is true
+            self.fields["outcome"].choices = self.fields["outcome"].choices[1:]
+
 
 class CaseStudyForm(ErrorSummaryMixin, forms.Form):
     title = forms.CharField(label=_("Project title"), max_length=200)
@@ -340,6 +345,15 @@ class CaseStudyForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Markdown. It appears on the profiles of the co-ops that did the work."),
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
+    client_name = forms.CharField(
+        label=_("The client, as shown (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Public, on the profiles. The client was told their organisation is not published: "
+            "name them only if they agreed."
+        ),
+    )
 
 
 class CoopConflictForm(ErrorSummaryMixin, forms.Form):

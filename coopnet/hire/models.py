@@ -221,6 +221,12 @@ class BriefRecipient(models.Model):
     def __str__(self) -> str:
         return f"{self.coop} ← {self.brief_id}"
 
+    @property
+    def may_record_outcome(self) -> bool:
+        """Once the client has chosen, a co-op that kept the brief says what came of it: the
+        chosen ones won or lost the work, the others lost it."""
+        return self.brief.chosen_at is not None and self.response != self.Response.PASSED
+
 
 class Consortium(models.Model):
     """A team of co-ops proposed for one brief, with a lead co-op."""

@@ -516,6 +516,7 @@ def _lock_entry(recipient: BriefRecipient) -> tuple[Brief, BriefRecipient]:
     )
     if locked.sent_at is None:
         raise ValidationError(_("This brief was not sent to %(coop)s.") % {"coop": locked.coop})
+    locked.brief = brief  # the locked row, for the rules that read it
     return brief, locked
 
 
@@ -848,9 +849,11 @@ def brief_record_outcome(
 ) -> BriefRecipient:
     """A co-op records whether it won the work, and its value (kept inside the network).
 
-    Promises: only the co-op's worker-owners, once the brief was sent to it; `outcome` is won or
-    lost; `value` is not negative. It may be corrected later. When every chosen co-op has an
-    outcome the brief is over (`closed_at`; it stays "chosen"). Audited "brief.outcome".
+    Promises: only the co-op's worker-owners; only once the client has chosen, and not by a co-op
+    that passed the brief on (`BriefRecipient.may_record_outcome`); only a chosen co-op can have
+    won; `outcome` is won or lost; `value` is not negative. It may be corrected later. When
+    every chosen co-op has an outcome the brief is over (`closed_at`; it stays "chosen").
+    Audited "brief.outcome".
     """
     _check_worker_owner(actor, recipient.coop)
     Outcome = BriefRecipient.Outcome
@@ -860,6 +863,14 @@ def brief_record_outcome(
         raise ValidationError({"value": _("The value cannot be negative.")})
     with transaction.atomic():
         brief, locked = _lock_entry(recipient)
+        if not locked.may_record_outcome:
+            raise ValidationError(
+                _("An outcome is recorded once the client has chosen, by a co-op that kept it.")
+            )
+        if outcome == Outcome.WON and not locked.is_chosen:
+            raise ValidationError(
+                {"outcome": _("The client chose another co-op: record that you lost it.")}
+            )
         old = (locked.outcome, locked.outcome_value)
         locked.outcome = outcome
         locked.outcome_value = value
@@ -901,14 +912,22 @@ def _unique_case_study_slug(title: str) -> str:
 
 
 def brief_case_study_create(
-    *, actor: User, recipient: BriefRecipient, title: str, summary: str, year: int | None = None
+    *,
+    actor: User,
+    recipient: BriefRecipient,
+    title: str,
+    summary: str,
+    year: int | None = None,
+    client_name: str = "",
 ) -> CaseStudy:
     """Turn a won brief into a case study on the profiles of the co-ops that did the work.
 
     Promises: only a worker-owner of a co-op that recorded "won"; once per brief. The case study
     names every co-op that won it and, when the client chose a team this co-op was in, every
-    chosen member that did not record "lost". Its client is the brief's organisation, its
-    services the brief's. Each of those recipients points to it. Audited "brief.case_study".
+    chosen member that did not record "lost". Its services are the brief's. It names a client
+    only as `client_name` says: the client was promised their organisation is not published,
+    so the co-op names them only when they agreed. Each of those recipients points to it.
+    Audited "brief.case_study".
     """
     _check_worker_owner(actor, recipient.coop)
     title = (title or "").strip()
@@ -942,7 +961,7 @@ def brief_case_study_create(
         case_study = CaseStudy(
             title=title,
             slug=_unique_case_study_slug(title),
-            client_name=brief.organisation,
+            client_name=(client_name or "").strip(),
             summary=summary,
             services_text=Truncator(services_text).chars(500),
             year=year,

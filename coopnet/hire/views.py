@@ -497,7 +497,8 @@ def _render_entry(
         answer_form = forms.BriefAnswerForm(can_be_interested=entry.response == Response.PENDING)
     if outcome_form is None:
         outcome_form = forms.BriefOutcomeForm(
-            initial={"outcome": entry.outcome or None, "value": entry.outcome_value}
+            initial={"outcome": entry.outcome or None, "value": entry.outcome_value},
+            chosen=entry.is_chosen,
         )
     can_act = selectors.is_worker_owner(request.user, entry.coop)
     # Answers and passes are taken while the brief is with the co-ops (the services' rule).
@@ -513,7 +514,7 @@ def _render_entry(
             "can_act": can_act,
             "can_answer": answering and entry.response in (Response.PENDING, Response.INTERESTED),
             "can_pass": answering and entry.response == Response.PENDING,
-            "can_record_outcome": can_act and entry.response != Response.PASSED,
+            "can_record_outcome": can_act and entry.may_record_outcome,
             "can_make_case_study": can_act
             and entry.outcome == BriefRecipient.Outcome.WON
             and entry.case_study_id is None,
@@ -601,6 +602,7 @@ def inbox_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             value=form.cleaned_data["value"],
         )
 
+    # Every choice is accepted here: the service says who may record what, after who may act.
     return _entry_write(
         request,
         _entry_for(request, pk),
@@ -621,6 +623,7 @@ def inbox_case_study(request: HttpRequest, pk: int) -> HttpResponse:
             title=form.cleaned_data["title"],
             summary=form.cleaned_data["summary"],
             year=form.cleaned_data["year"],
+            client_name=form.cleaned_data["client_name"],
         )
 
     return _entry_write(

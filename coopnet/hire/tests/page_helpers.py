@@ -46,6 +46,14 @@ def send_to_team(brief: Brief, coordinator, team) -> list[BriefRecipient]:
     return sorted(recipients, key=lambda r: r.coop.name)
 
 
+def chosen_by_client(entry: BriefRecipient, worker_owner) -> BriefRecipient:
+    """The co-op says it is interested and the client chooses it."""
+    answer(entry, worker_owner)
+    services.brief_choose(brief=entry.brief, recipients=[entry])
+    entry.refresh_from_db()
+    return entry
+
+
 def sent_entry(coordinator, coop, **overrides) -> BriefRecipient:
     """A brief sent to `coop`: its inbox entry."""
     brief, _raw = submit_brief(**overrides)

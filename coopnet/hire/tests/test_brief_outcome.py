@@ -120,6 +120,7 @@ def test_it_turns_a_won_brief_into_a_case_study_on_the_coops_profile(chosen, mem
         title="A site for Riverside",
         summary="We built it.",
         year=2026,
+        client_name=" Riverside Trust ",
     )
     assert list(case_study.coops.all()) == [coop]
     assert case_study.client_name == "Riverside Trust"
@@ -189,3 +190,36 @@ def test_a_teams_case_study_names_every_member_that_did_not_lose(
         coop.pk,
         other_coop.pk,
     }
+
+
+def test_it_records_no_outcome_before_the_client_chooses(coordinator, coop, member):
+    brief = brief_submit(**BRIEF)[0]
+    (entry,) = brief_send(actor=coordinator, brief=brief, coops=[coop])
+
+    with pytest.raises(ValidationError):
+        brief_record_outcome(actor=member, recipient=entry, outcome="lost", value=None)
+
+    entry.refresh_from_db()
+    assert entry.outcome == Outcome.NONE
+
+
+def test_only_a_chosen_coop_can_have_won(chosen, other_coop, other_member):
+    entry = chosen.brief.recipients.get(coop=other_coop)
+
+    with pytest.raises(ValidationError) as caught:
+        brief_record_outcome(actor=other_member, recipient=entry, outcome="won", value=None)
+
+    assert "outcome" in caught.value.message_dict
+    entry.refresh_from_db()
+    assert entry.outcome == Outcome.NONE
+
+
+def test_a_case_study_names_no_client_unless_the_co_op_says_so(chosen, member):
+    # The brief form promised the client their organisation is not published.
+    brief_record_outcome(actor=member, recipient=chosen, outcome="won", value=None)
+
+    case_study = brief_case_study_create(
+        actor=member, recipient=chosen, title="A site", summary="We built it."
+    )
+
+    assert case_study.client_name == ""

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from coopnet.api.tests.helpers import ApiClient, assert_error, make_token
 from coopnet.hire import services
 from coopnet.hire.models import BriefRecipient
-from coopnet.hire.tests.page_helpers import sent_entry
+from coopnet.hire.tests.page_helpers import chosen_by_client, sent_entry
 
 INBOX = "/api/v1/briefs/inbox"
 
@@ -141,6 +141,8 @@ def test_it_names_an_unknown_co_op(api_as, entry, member):
 
 
 def test_it_records_an_outcome(api_as, entry, member):
+    chosen_by_client(entry, member)
+
     response = post(api_as(member), f"{INBOX}/{entry.pk}/outcome", writes()["outcome"])
 
     assert response.status_code == 200, response.content

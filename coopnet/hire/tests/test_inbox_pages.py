@@ -12,7 +12,7 @@ from django.urls import reverse
 from coopnet.directory.models import CaseStudy
 from coopnet.hire import services
 from coopnet.hire.models import Brief, BriefRecipient
-from coopnet.hire.tests.page_helpers import answer, sent_entry, submit_brief
+from coopnet.hire.tests.page_helpers import answer, chosen_by_client, sent_entry, submit_brief
 
 INBOX = "/hire/inbox/"
 
@@ -203,6 +203,7 @@ def test_it_offers_only_member_co_ops_not_yet_asked(client, entry, member, other
 
 
 def test_it_records_an_outcome_and_refuses_a_negative_value(client, entry, member):
+    chosen_by_client(entry, member)
     client.force_login(member)
 
     refused = client.post(url(entry, "outcome"), {"outcome": "won", "value": "-5"})
@@ -215,6 +216,7 @@ def test_it_records_an_outcome_and_refuses_a_negative_value(client, entry, membe
 
 
 def test_it_turns_a_won_brief_into_a_case_study_on_the_profile(client, entry, member, coop):
+    chosen_by_client(entry, member)
     client.force_login(member)
     assert "Make a case study" not in client.get(url(entry)).content.decode()
     client.post(url(entry, "outcome"), {"outcome": "won", "value": ""})
@@ -222,7 +224,12 @@ def test_it_turns_a_won_brief_into_a_case_study_on_the_profile(client, entry, me
 
     response = client.post(
         url(entry, "case_study"),
-        {"title": "Food bank site", "summary": "A **new** site.", "year": "2026"},
+        {
+            "title": "Food bank site",
+            "summary": "A **new** site.",
+            "year": "2026",
+            "client_name": "Riverside Food Bank",
+        },
     )
 
     assert response.status_code == 302
@@ -266,3 +273,22 @@ def test_it_lists_in_the_same_number_of_queries_however_many_briefs(
 
     assert len(re.findall(r'href="/hire/inbox/\d+/"', html)) == 4
     assert len(four) == len(one)
+
+
+def test_it_offers_the_outcome_only_once_the_client_chose_and_won_only_to_the_chosen(
+    client, coordinator, coop, other_coop, member, other_member
+):
+    brief, _raw = submit_brief()
+    hedgerow, tidewater = services.brief_send(
+        actor=coordinator, brief=brief, coops=[coop, other_coop]
+    )
+    client.force_login(member)
+    assert "Did you get the work?" not in client.get(url(hedgerow)).content.decode()
+
+    chosen_by_client(hedgerow, member)
+    client.force_login(other_member)
+    html = client.get(url(tidewater)).content.decode()
+
+    assert "Did you get the work?" in html
+    assert "We did not get it" in html
+    assert "We won the work" not in html
