@@ -532,7 +532,8 @@ def account_delete(*, user: User) -> None:
 def account_export_data(*, user: User) -> dict[str, Any]:
     """Everything the accounts app keeps about `user`, for them to download.
 
-    Never includes password or token hashes.
+    The download adds what the apps built on accounts keep (`views.data_download` puts the
+    parts together). Never includes password or token hashes.
     """
     memberships = user.memberships.select_related("coop").order_by("coop__name")
     return {

@@ -25,6 +25,7 @@ from coopnet.accounts.models import ApiToken, Invitation, Membership, User
 from coopnet.directory.models import Coop
 from coopnet.lib.forms import add_service_errors, posted
 from coopnet.network.models import NetworkSettings
+from coopnet.notifications import services as notifications_services
 
 # How many co-ops the coordinators' "invite to a co-op" search lists at most.
 INVITE_FIND_LIMIT = 25
@@ -363,7 +364,12 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def data_download(request: HttpRequest) -> HttpResponse:
-    data = services.account_export_data(user=request.user)
+    """Everything kept about the person, in one JSON file. Each app exports its own part;
+    the accounts app knows nothing of the apps built on it, so they are put together here."""
+    data = {
+        **services.account_export_data(user=request.user),
+        **notifications_services.notifications_export_data(user=request.user),
+    }
     response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
     filename = f"coopnet-account-{request.user.pk}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

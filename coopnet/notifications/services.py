@@ -263,3 +263,36 @@ def feed_token_user(raw: str) -> User | None:
         .first()
     )
     return token.user if token else None
+
+
+def notifications_export_data(*, user: User) -> dict[str, Any]:
+    """Everything the notifications app keeps about `user`, for them to download: their inbox,
+    their mail choice and when their private feed addresses were made and stopped.
+
+    Never includes a feed token or its hash: the download may travel further than the feed.
+    """
+    chosen = NotificationSettings.objects.filter(user=user).first()
+    return {
+        "notification_settings": {
+            # The choice in force: people who never chose get instant mail (`delivery_for`).
+            "delivery": chosen.delivery if chosen else Delivery.INSTANT.value,
+            "updated_at": chosen.updated_at if chosen else None,
+        },
+        "notifications": [
+            {
+                "kind": entry.kind,
+                "subject": entry.subject,
+                "body": entry.body,
+                "url": entry.url,
+                "delivery": entry.delivery,
+                "created_at": entry.created_at,
+                "emailed_at": entry.emailed_at,
+                "read_at": entry.read_at,
+            }
+            for entry in Notification.objects.filter(user=user).order_by("created_at", "id")
+        ],
+        "feed_tokens": [
+            {"created_at": token.created_at, "revoked_at": token.revoked_at}
+            for token in FeedToken.objects.filter(user=user).order_by("created_at", "id")
+        ],
+    }

@@ -63,3 +63,63 @@ def test_it_lists_the_invitations_the_person_accepted(client, member, outsider, 
     assert data["invitations_accepted"][0]["coop"] == "hedgerow-digital"
     assert data["invitations_accepted"][0]["invited_by"] == "Mo Member"
     assert data["audit_events"][0]["action"] == "membership.create"
+
+
+def test_it_includes_what_the_notifications_app_keeps(client, member, other_member):
+    from coopnet.notifications.models import FeedToken
+    from coopnet.notifications.services import (
+        feed_token_create,
+        notification_settings_set,
+        notifications_mark_read,
+        notify,
+    )
+
+    def tell(user, subject):
+        notify(
+            users=[user],
+            kind="referral_new",
+            subject=subject,
+            template="notifications/email/message.txt",
+            context={"message": "Hedgerow passed on a brief."},
+            url="/referrals/1/",
+        )
+
+    notification_settings_set(user=member, delivery="digest")
+    tell(member, "A referral for Mo")
+    notifications_mark_read(user=member)
+    tell(other_member, "A referral for someone else")
+    old_feed = feed_token_create(user=member)
+    new_feed = feed_token_create(user=member)
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    data = json.loads(response.content)
+    assert data["notification_settings"]["delivery"] == "digest"
+    [entry] = data["notifications"]
+    assert entry["kind"] == "referral_new"
+    assert entry["subject"] == "A referral for Mo"
+    assert "Hedgerow passed on a brief." in entry["body"]
+    assert entry["url"] == "/referrals/1/"
+    assert entry["delivery"] == "digest"
+    assert entry["created_at"] and entry["read_at"]
+    assert entry["emailed_at"] is None
+    assert [set(token) for token in data["feed_tokens"]] == [{"created_at", "revoked_at"}] * 2
+    assert data["feed_tokens"][0]["revoked_at"] is not None  # the first, replaced
+    assert data["feed_tokens"][1]["revoked_at"] is None
+    assert data["account"]["username"] == "member"  # the accounts part is still there
+
+    text = response.content.decode()
+    assert "someone else" not in text
+    for raw in (old_feed, new_feed):
+        assert raw not in text
+    for token in FeedToken.objects.filter(user=member):
+        assert token.token_hash not in text
+
+
+def test_it_gives_the_mail_choice_in_force_to_people_who_never_chose(client, outsider):
+    client.force_login(outsider)
+    data = json.loads(client.get(URL).content)
+    assert data["notification_settings"] == {"delivery": "instant", "updated_at": None}
+    assert data["notifications"] == []
+    assert data["feed_tokens"] == []
