@@ -1,8 +1,9 @@
-"""The audit log in the admin (read only), and the base class that audits admin edits.
+"""The audit log in the admin (read only), and the base classes every app's admin builds on.
 
 Coordinators are Django staff. `CoordinatorModelAdmin` lets them manage a model without
 per-model permissions being handed out; `AuditedModelAdmin` also writes one audit row for every
-object created, changed or deleted through the admin, with the old and new values.
+object created, changed or deleted through the admin, with the old and new values;
+`ReadOnlyCoordinatorAdmin` and `ReadOnlyCoordinatorInline` let them look without changing.
 """
 
 from typing import Any
@@ -38,6 +39,37 @@ class CoordinatorModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return _is_coordinator(request) or super().has_delete_permission(request, obj)
+
+
+class ReadOnlyCoordinatorAdmin(CoordinatorModelAdmin):
+    """Coordinators look but change nothing here: a record, or a model whose changes have rules
+    and side effects and so go through the app's services (as admin actions, say)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyCoordinatorInline(admin.TabularInline):
+    """Related rows shown on a coordinator's admin page, read only (`can_delete` off: no
+    delete box). Subclasses set `model` and list their `fields` in `readonly_fields` too."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_coordinator(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 def _value(obj: models.Model | None, name: str) -> Any:
@@ -117,7 +149,7 @@ class AuditedModelAdmin(AuditedAdminMixin, CoordinatorModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyCoordinatorAdmin):
     """Read only for everyone, superusers included: the log is append-only."""
 
     list_display = ["created_at", "actor_label", "action", "target_type", "target_label"]
@@ -136,18 +168,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         "note",
     ]
     fields = readonly_fields
-
-    def has_module_permission(self, request) -> bool:
-        return _is_coordinator(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_coordinator(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

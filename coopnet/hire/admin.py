@@ -12,27 +12,14 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from coopnet.audit.admin import CoordinatorModelAdmin
+from coopnet.audit.admin import ReadOnlyCoordinatorAdmin, ReadOnlyCoordinatorInline
 from coopnet.hire import services
 from coopnet.hire.models import Brief, BriefRecipient, Consortium, ConsortiumMember, CoopConflict
 
 
-class ReadOnlyAdmin(CoordinatorModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class BriefRecipientInline(admin.TabularInline):
+class BriefRecipientInline(ReadOnlyCoordinatorInline):
     model = BriefRecipient
     fk_name = "brief"
-    extra = 0
-    can_delete = False
     fields = [
         "coop",
         "match_score",
@@ -48,15 +35,6 @@ class BriefRecipientInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return bool(getattr(request.user, "is_coordinator", False))
-
 
 def _report(request, done: int, refused: list[str], message: str) -> None:
     if done:
@@ -66,7 +44,7 @@ def _report(request, done: int, refused: list[str], message: str) -> None:
 
 
 @admin.register(Brief)
-class BriefAdmin(ReadOnlyAdmin):
+class BriefAdmin(ReadOnlyCoordinatorAdmin):
     list_display = ["id", "created_at", "status", "organisation", "short_text", "recipient_count"]
     list_filter = ["status", "created_at"]
     search_fields = ["text", "organisation", "contact_name", "contact_email"]
@@ -128,31 +106,20 @@ class BriefAdmin(ReadOnlyAdmin):
         _report(request, done, refused, gettext("Links of %(count)d briefs stopped."))
 
 
-class ConsortiumMemberInline(admin.TabularInline):
+class ConsortiumMemberInline(ReadOnlyCoordinatorInline):
     model = ConsortiumMember
-    extra = 0
-    can_delete = False
     fields = ["coop", "brings"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return bool(getattr(request.user, "is_coordinator", False))
-
 
 @admin.register(Consortium)
-class ConsortiumAdmin(ReadOnlyAdmin):
+class ConsortiumAdmin(ReadOnlyCoordinatorAdmin):
     list_display = ["id", "brief", "lead", "created_at"]
     inlines = [ConsortiumMemberInline]
 
 
 @admin.register(CoopConflict)
-class CoopConflictAdmin(ReadOnlyAdmin):
+class CoopConflictAdmin(ReadOnlyCoordinatorAdmin):
     """Declared by the co-ops themselves; a coordinator may remove one (through the service)."""
 
     list_display = ["coop", "other_coop", "declared_by_coop", "declared_by", "created_at", "note"]

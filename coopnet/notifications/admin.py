@@ -2,32 +2,12 @@
 
 from django.contrib import admin
 
+from coopnet.audit.admin import ReadOnlyCoordinatorAdmin
 from coopnet.notifications.models import AvailabilityReminder, Notification
 
 
-def _is_coordinator(request) -> bool:
-    return bool(getattr(request.user, "is_coordinator", False))
-
-
-class ReadOnlyForCoordinators(admin.ModelAdmin):
-    def has_module_permission(self, request) -> bool:
-        return _is_coordinator(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_coordinator(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyForCoordinators):
+class NotificationAdmin(ReadOnlyCoordinatorAdmin):
     list_display = ["created_at", "user", "kind", "subject", "delivery", "emailed_at", "read_at"]
     list_filter = ["kind", "delivery"]
     search_fields = ["subject", "user__username", "user__email"]
@@ -48,7 +28,7 @@ class NotificationAdmin(ReadOnlyForCoordinators):
 
 
 @admin.register(AvailabilityReminder)
-class AvailabilityReminderAdmin(ReadOnlyForCoordinators):
+class AvailabilityReminderAdmin(ReadOnlyCoordinatorAdmin):
     list_display = ["sent_at", "coop", "availability_updated_at"]
     search_fields = ["coop__name"]
     date_hierarchy = "sent_at"

@@ -8,7 +8,7 @@ correct the lead's text and the client's details (a typo, a client asking to be 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from coopnet.audit.admin import AuditedModelAdmin
+from coopnet.audit.admin import AuditedModelAdmin, ReadOnlyCoordinatorInline
 from coopnet.referrals.models import Referral, ReferralOffer
 
 STATE_FIELDS = [
@@ -29,9 +29,8 @@ STATE_FIELDS = [
 ]
 
 
-class ReferralOfferInline(admin.TabularInline):
+class ReferralOfferInline(ReadOnlyCoordinatorInline):
     model = ReferralOffer
-    extra = 0
     fields = [
         "coop",
         "position",
@@ -44,18 +43,6 @@ class ReferralOfferInline(admin.TabularInline):
         "decline_reason",
     ]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return bool(getattr(request.user, "is_coordinator", False)) or super().has_view_permission(
-            request, obj
-        )
 
 
 @admin.register(Referral)
