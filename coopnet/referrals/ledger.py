@@ -8,16 +8,17 @@ Definitions (docs/referrals.md says the same to members):
 - *value*: the sum of the values recorded on won referrals (a co-op may keep it to itself: an
   unrecorded value counts as nothing).
 
-Who sees what: a co-op's ledger and its pairs, its own worker-owners and coordinators; money,
-only the two co-ops a referral involves and coordinators (`ledger_for_viewer`,
-`pairs_for_viewer` blank it to None otherwise); everyone, the network totals, which carry no
-money (with a handful of won referrals a network-wide sum would give away one pair's figure).
+Who sees what: a co-op's ledger and its pairs, with their money, only its own worker-owners
+and coordinators (`ledger_visible_to`; the page and the API show nothing else). Every pair of
+a co-op's ledger involves that co-op, so whoever may see the ledger may see all its money: no
+figure in it is hidden from its viewer. Everyone sees the network totals, which carry no money
+(with a handful of won referrals a network-wide sum would give away one pair's figure).
 
 Each function runs a fixed number of queries whatever the number of referrals or co-ops.
 """
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth, TruncYear
@@ -36,8 +37,8 @@ class CoopLedger:
     received: int
     given_won: int
     received_won: int
-    value_given: int | None  # None: the viewer may not see money
-    value_received: int | None
+    value_given: int
+    value_received: int
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class PairBalance:
     given: int
     received: int
     balance: int  # given - received: above zero, this co-op has given more than it received
-    value_given: int | None
-    value_received: int | None
+    value_given: int
+    value_received: int
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,21 @@ class NetworkSummary:
     coops_receiving: int
 
 
+# The referrals that count in the ledger and the totals: claimed, and not taken back by the
+# sender (a withdrawn lead was taken back, not given). The one place this rule is written.
+COUNTED = Q(claimed_by_coop__isnull=False) & ~Q(status=Referral.Status.WITHDRAWN)
+
+
 def _counted() -> QuerySet:
-    """Referrals that count in the ledger: claimed, and not taken back by the sender."""
-    return Referral.objects.filter(claimed_by_coop__isnull=False).exclude(
-        status=Referral.Status.WITHDRAWN
-    )
+    return Referral.objects.filter(COUNTED)
 
 
 WON = Q(status=Referral.Status.WON)
 
 
 def coop_ledger(coop: Coop) -> CoopLedger:
-    """What `coop` gave and received, with money (one query). Use `ledger_for_viewer` to show."""
+    """What `coop` gave and received, with money (one query). Show it only to those
+    `ledger_visible_to` allows."""
     given = Q(from_coop=coop)
     received = Q(claimed_by_coop=coop)
     totals = (
@@ -176,10 +180,7 @@ def network_totals(
         .values("period_start")
         .annotate(
             referrals=Count("pk"),
-            claimed=Count(
-                "pk",
-                filter=Q(claimed_by_coop__isnull=False) & ~Q(status=Referral.Status.WITHDRAWN),
-            ),
+            claimed=Count("pk", filter=COUNTED),
             won=Count("pk", filter=WON),
         )
         .order_by("period_start")
@@ -212,13 +213,12 @@ def network_totals(
 
 def network_totals_summary() -> NetworkSummary:
     """All-time totals for the whole network (one query). No money: these are public."""
-    counted = Q(claimed_by_coop__isnull=False) & ~Q(status=Referral.Status.WITHDRAWN)
     totals = Referral.objects.aggregate(
         referrals=Count("pk"),
-        claimed=Count("pk", filter=counted),
+        claimed=Count("pk", filter=COUNTED),
         won=Count("pk", filter=WON),
-        coops_giving=Count("from_coop", filter=counted, distinct=True),
-        coops_receiving=Count("claimed_by_coop", filter=counted, distinct=True),
+        coops_giving=Count("from_coop", filter=COUNTED, distinct=True),
+        coops_receiving=Count("claimed_by_coop", filter=COUNTED, distinct=True),
     )
     return NetworkSummary(**totals)
 
@@ -228,33 +228,3 @@ def ledger_visible_to(coop: Coop, viewer) -> bool:
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return False
     return viewer.is_coordinator or coop.pk in coop_ids_of(viewer)
-
-
-def money_visible_to(coop: Coop, viewer, *, other_coop: Coop | None = None) -> bool:
-    """Money between `coop` (and `other_coop`, for a pair): those co-ops and coordinators."""
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.is_coordinator:
-        return True
-    involved = {coop.pk} | ({other_coop.pk} if other_coop is not None else set())
-    return bool(involved & coop_ids_of(viewer))
-
-
-def ledger_for_viewer(coop: Coop, viewer) -> CoopLedger:
-    """`coop_ledger`, with the money blanked (None) unless `viewer` may see it."""
-    ledger = coop_ledger(coop)
-    if money_visible_to(coop, viewer):
-        return ledger
-    return replace(ledger, value_given=None, value_received=None)
-
-
-def pairs_for_viewer(coop: Coop, viewer) -> list[PairBalance]:
-    """`coop_pairs`, each pair's money blanked unless `viewer` is in one of its two co-ops."""
-    viewer_coops = coop_ids_of(viewer) if viewer is not None else set()
-    coordinator = bool(viewer is not None and getattr(viewer, "is_coordinator", False))
-    return [
-        pair
-        if coordinator or {coop.pk, pair.other_coop.pk} & viewer_coops
-        else replace(pair, value_given=None, value_received=None)
-        for pair in coop_pairs(coop)
-    ]

@@ -94,30 +94,18 @@ def referrals_received_by(user) -> QuerySet:
     return _with_lists(Referral.objects.filter(claimed_by_coop_id__in=coop_ids_of(user)))
 
 
-def referrals_visible_to(user) -> QuerySet:
-    """Every referral `user` may look at (the rule of `referral_visible_to`, as a queryset)."""
-    if not _is_active_user(user):
-        return Referral.objects.none()
-    if user.is_coordinator:
-        return _with_lists(Referral.objects.all())
-    coop_ids = coop_ids_of(user)
-    if not coop_ids:
-        return Referral.objects.none()
-    answered = ReferralOffer.objects.filter(referral=OuterRef("pk"), coop_id__in=coop_ids).exclude(
-        state=ReferralOffer.State.QUEUED
-    )
-    condition = Q(from_coop_id__in=coop_ids) | Q(claimed_by_coop_id__in=coop_ids) | Exists(answered)
-    if member_coop_ids_of(user):
-        condition |= Q(audience=Referral.Audience.NETWORK, status=Referral.Status.OFFERED)
-    return _with_lists(Referral.objects.filter(condition))
+def referral_visible_to(referral: Referral, user, *, coop_ids: set[int] | None = None) -> bool:
+    """Whether `user` may look at `referral` at all (the rule at the top of this module).
 
-
-def referral_visible_to(referral: Referral, user) -> bool:
+    A page or API list that asks several of these questions passes `coop_ids` (the user's
+    co-op ids, from `coop_ids_of`) so that the membership is read once per request.
+    """
     if not _is_active_user(user):
         return False
     if user.is_coordinator:
         return True
-    coop_ids = coop_ids_of(user)
+    if coop_ids is None:
+        coop_ids = coop_ids_of(user)
     if not coop_ids:
         return False
     if referral.from_coop_id in coop_ids or referral.claimed_by_coop_id in coop_ids:
@@ -135,32 +123,39 @@ def referral_visible_to(referral: Referral, user) -> bool:
     )
 
 
-def referral_contact_visible_to(referral: Referral, user) -> bool:
+def referral_contact_visible_to(
+    referral: Referral, user, *, coop_ids: set[int] | None = None
+) -> bool:
     """The client's contact details: the claiming co-op, the sender and coordinators only.
 
-    A claimer stops seeing them once the sender withdraws the referral.
+    A claimer stops seeing them once the sender withdraws the referral. `coop_ids`: as for
+    `referral_visible_to`.
     """
     if not _is_active_user(user):
         return False
     if user.is_coordinator:
         return True
-    coop_ids = coop_ids_of(user)
+    if coop_ids is None:
+        coop_ids = coop_ids_of(user)
     if referral.from_coop_id in coop_ids:
         return True
     return referral.claimed_by_coop_id in coop_ids and referral.status != Referral.Status.WITHDRAWN
 
 
-def referral_value_visible_to(referral: Referral, user) -> bool:
+def referral_value_visible_to(
+    referral: Referral, user, *, coop_ids: set[int] | None = None
+) -> bool:
     """The value of the work won: the two co-ops involved (sender, claimer) and coordinators.
 
     The estimated value is not covered by this rule: it is part of the lead, shown to whoever
-    may see the referral.
+    may see the referral. `coop_ids`: as for `referral_visible_to`.
     """
     if not _is_active_user(user):
         return False
     if user.is_coordinator:
         return True
-    coop_ids = coop_ids_of(user)
+    if coop_ids is None:
+        coop_ids = coop_ids_of(user)
     return referral.from_coop_id in coop_ids or referral.claimed_by_coop_id in coop_ids
 
 

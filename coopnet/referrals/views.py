@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +33,6 @@ from coopnet.referrals.forms import (
 )
 from coopnet.referrals.models import Referral, ReferralOffer
 from coopnet.referrals.selectors import (
-    coop_ids_of,
     member_coop_ids_of,
     referral_answering_coops,
     referral_contact_visible_to,
@@ -58,8 +57,31 @@ def _user_coops(user) -> list[Coop]:
     return list(Coop.objects.filter(memberships__user=user).order_by("name"))
 
 
-def _may_use_referrals(user) -> bool:
-    return user.is_authenticated and (user.is_coordinator or user.memberships.exists())
+def _viewer_coops(request: HttpRequest) -> list[Coop]:
+    """The person's co-ops by name, read once per request: a page asks several rules."""
+    if not hasattr(request, "_referral_coops"):
+        request._referral_coops = _user_coops(request.user)
+    return request._referral_coops
+
+
+def _viewer_coop_ids(request: HttpRequest) -> set[int]:
+    return {coop.pk for coop in _viewer_coops(request)}
+
+
+def _viewer_member_coops(request: HttpRequest) -> dict[int, Coop]:
+    """The person's co-ops that are members of the network, by id: only they pass on and
+    answer work. Read once per request."""
+    if not hasattr(request, "_referral_member_coop_ids"):
+        request._referral_member_coop_ids = member_coop_ids_of(request.user)
+    member_ids = request._referral_member_coop_ids
+    return {c.pk: c for c in _viewer_coops(request) if c.pk in member_ids}
+
+
+def _may_use_referrals(request: HttpRequest) -> bool:
+    """Coordinators, and worker-owners of member co-ops: a worker-owner of an applicant or a
+    former co-op is told so before typing anything, rather than refused on submit."""
+    user = request.user
+    return user.is_authenticated and (user.is_coordinator or bool(_viewer_member_coops(request)))
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -94,10 +116,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return render(request, "referrals/signed_out.html")
-    if not _may_use_referrals(user):
+    if not _may_use_referrals(request):
         return _forbidden(request)
-    coops = _user_coops(user)
-    member_coops = {c.pk: c for c in Coop.objects.filter(pk__in=member_coop_ids_of(user))}
+    coops = _viewer_coops(request)
+    member_coops = _viewer_member_coops(request)
     open_rows = []
     for referral in _with_lead_data(referrals_open_for(user)):
         answering = referral_answering_coops(referral, user, member_coops=member_coops)
@@ -110,7 +132,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         )
     sent = list(_with_lead_data(referrals_sent_by(user)))
     received_rows = []
-    coop_ids = coop_ids_of(user)
+    coop_ids = _viewer_coop_ids(request)
     for referral in _with_lead_data(referrals_received_by(user)):
         statuses = referral_statuses_for(referral, user, coop_ids=coop_ids)
         form = StatusForm(statuses=statuses, auto_id=_ids(referral, "status")) if statuses else None
@@ -132,7 +154,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 def _get_visible(request: HttpRequest, pk: int) -> Referral:
     referral = _with_lead_data(Referral.objects.filter(pk=pk)).first()
-    if referral is None or not referral_visible_to(referral, request.user):
+    coop_ids = _viewer_coop_ids(request)
+    if referral is None or not referral_visible_to(referral, request.user, coop_ids=coop_ids):
         raise Http404(_("There is no referral here, or it is not shared with you."))
     return referral
 
@@ -171,10 +194,9 @@ def _history(referral: Referral, coop_ids: set[int], sees_everything: bool) -> d
 
 def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
     user = request.user
-    coops = _user_coops(user)
-    coop_ids = {c.pk for c in coops}
-    answering = referral_answering_coops(referral, user)
-    statuses = referral_statuses_for(referral, user)
+    coop_ids = _viewer_coop_ids(request)
+    answering = referral_answering_coops(referral, user, member_coops=_viewer_member_coops(request))
+    statuses = referral_statuses_for(referral, user, coop_ids=coop_ids)
     sees_everything = user.is_coordinator or referral.from_coop_id in coop_ids
     if answering:
         forms.setdefault("claim_form", ClaimForm(coops=answering, auto_id=_ids(referral, "claim")))
@@ -188,8 +210,8 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
     return {
         "referral": referral,
         "answering": answering,
-        "contact_visible": referral_contact_visible_to(referral, user),
-        "value_visible": referral_value_visible_to(referral, user),
+        "contact_visible": referral_contact_visible_to(referral, user, coop_ids=coop_ids),
+        "value_visible": referral_value_visible_to(referral, user, coop_ids=coop_ids),
         "is_sender": referral.from_coop_id in coop_ids,
         "history": _history(referral, coop_ids, sees_everything),
         "sees_everything": sees_everything,
@@ -215,7 +237,7 @@ def _unavailable(request: HttpRequest, referral: Referral, error: ReferralUnavai
 
 def _not_answerable(request: HttpRequest, referral: Referral) -> HttpResponse:
     """None of the person's co-ops may answer now: too late (say so), or never offered."""
-    coop_ids = {c.pk for c in _user_coops(request.user)}
+    coop_ids = _viewer_coop_ids(request)
     if referral.is_open or not coop_ids:
         raise PermissionDenied(_("This referral is not offered to your co-op."))
     if referral.claimed_by_coop_id in coop_ids:
@@ -235,7 +257,7 @@ def _get_answerable(request: HttpRequest, pk: int) -> Referral | HttpResponse:
         return _get_visible(request, pk)
     except Http404:
         referral = Referral.objects.filter(pk=pk, audience=Referral.Audience.NETWORK).first()
-        if referral is None or referral.is_open or not member_coop_ids_of(request.user):
+        if referral is None or referral.is_open or not _viewer_member_coops(request):
             raise
         messages.error(
             request,
@@ -252,7 +274,9 @@ def referral_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get_answerable(request, pk)
     if isinstance(referral, HttpResponse):
         return referral
-    answering = referral_answering_coops(referral, request.user)
+    answering = referral_answering_coops(
+        referral, request.user, member_coops=_viewer_member_coops(request)
+    )
     if not answering:
         return _not_answerable(request, referral)
     form = ClaimForm(request.POST, coops=answering, auto_id=_ids(referral, "claim"))
@@ -281,7 +305,9 @@ def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get_answerable(request, pk)
     if isinstance(referral, HttpResponse):
         return referral
-    answering = referral_answering_coops(referral, request.user)
+    answering = referral_answering_coops(
+        referral, request.user, member_coops=_viewer_member_coops(request)
+    )
     if not answering:
         return _not_answerable(request, referral)
     form = DeclineForm(request.POST, coops=answering, auto_id=_ids(referral, "decline"))
@@ -309,7 +335,7 @@ def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get_visible(request, pk)
     user = request.user
-    statuses = referral_statuses_for(referral, user)
+    statuses = referral_statuses_for(referral, user, coop_ids=_viewer_coop_ids(request))
     if not statuses:
         if referral.is_closed:
             messages.error(request, _("This referral is closed: it cannot change any more."))
@@ -340,11 +366,12 @@ def referral_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _from_coops(user) -> QuerySet:
-    """The co-ops this person may pass work on from: their own; coordinators, any member."""
-    mine = Q(memberships__user=user)
-    if user.is_coordinator:
-        mine |= Q(status=Coop.Status.MEMBER)
-    return Coop.objects.filter(mine).distinct().order_by("name")
+    """The co-ops this person may pass work on from: their own member co-ops; coordinators,
+    any member co-op. Applicant and former co-ops pass nothing on (`referral_create`)."""
+    members = Coop.objects.filter(status=Coop.Status.MEMBER)
+    if not user.is_coordinator:
+        members = members.filter(memberships__user=user)
+    return members.distinct().order_by("name")
 
 
 def _brief_initial(
@@ -409,7 +436,7 @@ def _typed(form: ReferralForm) -> dict[str, Any]:
 @login_required
 def referral_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _may_use_referrals(user):
+    if not _may_use_referrals(request):
         return _forbidden(request)
     from_coops = _from_coops(user)
     if not from_coops.exists():
@@ -432,8 +459,10 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         data = request.POST.copy()
-        # The first time suggestions appear, the best ones come ticked, in their order.
-        if suggestions and "chosen_coops" not in data and "suggested_before" not in data:
+        # The first time the sender asks for suggestions, the best ones come ticked, in their
+        # order. Never on "Pass it on": that would offer the work to co-ops the sender never saw.
+        first_suggestions = "chosen_coops" not in data and "suggested_before" not in data
+        if suggesting and suggestions and first_suggestions:
             data.setlist("chosen_coops", [str(pk) for pk in suggested_ids[:PRETICKED_SUGGESTIONS]])
         form = ReferralForm(data, from_coops=from_coops, candidates=candidates)
     else:
@@ -507,8 +536,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
         choices.append(coop)
     context: dict[str, Any] = {"coop": coop, "choices": choices}
     if coop is not None:
-        context["ledger"] = referral_ledger.ledger_for_viewer(coop, user)
-        context["pairs"] = referral_ledger.pairs_for_viewer(coop, user)
+        # Shown only to the co-op's worker-owners and coordinators: all its money is theirs.
+        context["ledger"] = referral_ledger.coop_ledger(coop)
+        context["pairs"] = referral_ledger.coop_pairs(coop)
     return render(request, "referrals/ledger.html", context)
 
 

@@ -71,6 +71,17 @@ def _viewer(context: dict | None):
     return getattr(request, "auth", None)
 
 
+def _viewer_coop_ids(context: dict | None) -> set[int]:
+    """The caller's co-op ids, read once per request: every field of every item of a list
+    asks the visibility rules, which would otherwise read the memberships each time."""
+    request = (context or {}).get("request")
+    if request is None:
+        return coop_ids_of(None)
+    if not hasattr(request, "_referral_coop_ids"):
+        request._referral_coop_ids = coop_ids_of(getattr(request, "auth", None))
+    return request._referral_coop_ids
+
+
 class ClientOut(Schema):
     name: str
     organisation: str
@@ -127,11 +138,16 @@ class ReferralOut(Schema):
 
     @staticmethod
     def resolve_closed_value(obj, context) -> int | None:
-        return obj.closed_value if referral_value_visible_to(obj, _viewer(context)) else None
+        visible = referral_value_visible_to(
+            obj, _viewer(context), coop_ids=_viewer_coop_ids(context)
+        )
+        return obj.closed_value if visible else None
 
     @staticmethod
     def resolve_client(obj, context) -> dict | None:
-        if not referral_contact_visible_to(obj, _viewer(context)):
+        if not referral_contact_visible_to(
+            obj, _viewer(context), coop_ids=_viewer_coop_ids(context)
+        ):
             return None
         return {
             "name": obj.client_name,
@@ -144,8 +160,9 @@ class ReferralOut(Schema):
     @staticmethod
     def resolve_offers(obj, context) -> list:
         viewer = _viewer(context)
-        coop_ids = coop_ids_of(viewer)
-        offers = list(obj.offers.select_related("coop"))
+        coop_ids = _viewer_coop_ids(context)
+        # Every query that returns referrals prefetches `offers__coop`.
+        offers = list(obj.offers.all())
         if viewer is not None and (viewer.is_coordinator or obj.from_coop_id in coop_ids):
             return offers
         # Another co-op's answer, and its reason, is for the sender alone.
@@ -165,8 +182,8 @@ class MoneyPair(Schema):
     given: int
     received: int
     balance: int = Field(description="Given minus received.")
-    value_given: int | None
-    value_received: int | None
+    value_given: int
+    value_received: int
 
 
 class LedgerOut(Schema):
@@ -175,8 +192,10 @@ class LedgerOut(Schema):
     received: int
     given_won: int
     received_won: int
-    value_given: int | None = Field(description="null when you may not see the money.")
-    value_received: int | None
+    value_given: int = Field(
+        description="The sum of the values recorded on won referrals (0 if none was recorded)."
+    )
+    value_received: int
     pairs: list[MoneyPair]
 
 
@@ -266,7 +285,7 @@ def _referral_or_404(user, referral_id: int, *, answering: bool = False) -> Refe
     that is no longer open: a co-op a moment too late gets 409, not 404."""
     referral = (
         Referral.objects.select_related("from_coop", "claimed_by_coop")
-        .prefetch_related("services")
+        .prefetch_related("services", "offers__coop")
         .filter(pk=referral_id)
         .first()
     )
@@ -311,7 +330,7 @@ def _own_coop(user, slug: str, field: str = "coop") -> Coop:
 def _refetch(referral: Referral) -> Referral:
     return (
         Referral.objects.select_related("from_coop", "claimed_by_coop")
-        .prefetch_related("services")
+        .prefetch_related("services", "offers__coop")
         .get(pk=referral.pk)
     )
 
@@ -351,11 +370,12 @@ def coop_ledger(request: HttpRequest, query: Query[LedgerQuery]):
                 raise ValidationError({"coop": [_("Say which co-op's ledger you want.")]})
             raise PermissionDenied(_("Ledgers are for the worker-owners of the network's co-ops."))
         coop = mine[0]
-    ledger = referral_ledger.ledger_for_viewer(coop, user)
+    # Only the co-op's own worker-owners and coordinators get here: every pair involves the
+    # co-op, so all its money is theirs to see.
     return {
         "coop": coop,
-        **dataclasses.asdict(ledger),
-        "pairs": referral_ledger.pairs_for_viewer(coop, user),
+        **dataclasses.asdict(referral_ledger.coop_ledger(coop)),
+        "pairs": referral_ledger.coop_pairs(coop),
     }
 
 

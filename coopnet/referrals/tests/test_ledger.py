@@ -8,16 +8,15 @@ from conftest import coop_with_worker
 from coopnet.accounts.models import User
 from coopnet.directory.models import Coop
 from coopnet.referrals.ledger import (
+    COUNTED,
     CoopLedger,
     NetworkSummary,
     PeriodTotals,
     coop_ledger,
     coop_pairs,
-    ledger_for_viewer,
     ledger_visible_to,
     network_totals,
     network_totals_summary,
-    pairs_for_viewer,
 )
 from coopnet.referrals.models import Referral
 from coopnet.referrals.services import referral_claim, referral_create, referral_set_status
@@ -95,32 +94,49 @@ def test_it_runs_a_fixed_number_of_queries(network, django_assert_num_queries):
 def test_it_shows_money_only_to_the_coops_own_worker_owners_and_coordinators(
     network, coordinator, outsider
 ):
+    """The money is in the ledger: who sees it is who sees the ledger (`ledger_visible_to`)."""
     a = network["a"][0]
-    for viewer in (network["a"][1], coordinator):
-        assert ledger_for_viewer(a, viewer).value_given == 10000
-    for viewer in (network["b"][1], network["c"][1], outsider, AnonymousUser()):
-        shown = ledger_for_viewer(a, viewer)
-        assert (shown.value_given, shown.value_received) == (None, None)
-        assert shown.given == 4  # counts stay; whether the ledger is shown is ledger_visible_to
-
-
-def test_it_shows_a_pairs_money_only_to_the_two_coops_of_that_pair(network, coordinator):
-    a = network["a"][0]
-
-    def money(viewer) -> dict[str, tuple]:
-        return {
-            p.other_coop.slug: (p.value_given, p.value_received)
-            for p in pairs_for_viewer(a, viewer)
-        }
-
-    assert money(network["a"][1]) == {"tidewater-tech": (10000, 2500), "third-coop": (0, 0)}
-    assert money(coordinator) == money(network["a"][1])
-    assert money(network["b"][1]) == {"tidewater-tech": (10000, 2500), "third-coop": (None, None)}
-    assert money(network["c"][1]) == {"tidewater-tech": (None, None), "third-coop": (0, 0)}
-    assert money(AnonymousUser()) == {
-        "tidewater-tech": (None, None),
-        "third-coop": (None, None),
+    viewers = {
+        "a": network["a"][1],
+        "b": network["b"][1],
+        "c": network["c"][1],
+        "coordinator": coordinator,
+        "outsider": outsider,
+        "anonymous": AnonymousUser(),
     }
+
+    assert {name for name, viewer in viewers.items() if ledger_visible_to(a, viewer)} == {
+        "a",
+        "coordinator",
+    }
+    assert coop_ledger(a).value_given == 10000
+
+
+def test_it_shows_a_pairs_money_only_to_the_two_coops_of_that_pair(network):
+    """Every pair of a co-op's ledger involves that co-op: each of the two sees the pair's
+    money in its own ledger, and a third co-op sees neither the pair nor its money."""
+    a, b, c = (network[name][0] for name in "abc")
+
+    def money(coop) -> dict[str, tuple]:
+        return {p.other_coop.slug: (p.value_given, p.value_received) for p in coop_pairs(coop)}
+
+    assert money(a) == {"tidewater-tech": (10000, 2500), "third-coop": (0, 0)}
+    assert money(b)["hedgerow-digital"] == (2500, 10000)
+    assert money(c) == {"hedgerow-digital": (0, 0)}
+    assert not ledger_visible_to(a, network["b"][1])
+    assert not ledger_visible_to(a, network["c"][1])
+
+
+def test_it_writes_the_counted_rule_once(network):
+    """Claimed and not withdrawn: the ledger, the pairs and the network totals agree."""
+    counted = Referral.objects.filter(COUNTED)
+
+    assert counted.count() == network_totals_summary().claimed == 5
+    assert not counted.filter(status=Referral.Status.WITHDRAWN).exists()
+    assert not counted.filter(claimed_by_coop__isnull=True).exists()
+    ledgers = [coop_ledger(network[name][0]) for name in "abc"]
+    assert sum(ledger.given for ledger in ledgers) == sum(ledger.received for ledger in ledgers)
+    assert sum(ledger.received for ledger in ledgers) == 5
 
 
 def test_it_shows_a_coops_ledger_to_its_worker_owners_and_coordinators_only(

@@ -1,6 +1,8 @@
 """/referrals/<id>/: one referral; the client's details and the money only for the right people."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import coop_with_worker
@@ -116,3 +118,22 @@ def test_it_shows_the_sender_every_answer_and_what_happened(client, won, member)
     # History never repeats the money in its own words.
     history = page.split('id="history-heading"')[1].split("</section>")[0]
     assert "48500" not in history and WON_VALUE not in history
+
+
+@pytest.mark.parametrize("who", ["member", "other_member"])
+def test_it_reads_the_persons_coops_once_however_many_rules_it_asks(
+    client, request, coop, member, who
+):
+    referral = referral_create(
+        actor=member, from_coop=coop, title="A lead", client_email=CLIENT_EMAIL
+    )
+    client.force_login(request.getfixturevalue(who))
+    client.get(reverse("referrals:detail", args=[referral.pk]))  # the session settles first
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("referrals:detail", args=[referral.pk]))
+
+    assert response.status_code == 200
+    memberships = [q for q in queries.captured_queries if '"accounts_membership"' in q["sql"]]
+    # The person's co-ops (with their memberships) and which of them are members of the network.
+    assert len(memberships) <= 3, [q["sql"] for q in memberships]

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import coop_with_worker
 from coopnet.accounts.models import Membership
@@ -79,6 +81,26 @@ def test_it_lists_what_the_callers_coop_can_claim(api, referral, other_member):
     )
     assert item["estimated_value"] == 12000
     assert item["client"] is None and item["closed_value"] is None
+
+
+def test_it_lists_in_a_fixed_number_of_queries_whatever_the_number_of_referrals(
+    api, coop, member, other_coop, other_member
+):
+    caller = api(other_member)
+    caller.get(BASE)  # the token's first use is recorded once: not a cost of the list
+
+    def queries_to_list(referrals: int) -> int:
+        while Referral.objects.count() < referrals:
+            referral = referral_create(actor=member, from_coop=coop, title="Lead")
+            # An answer from a third co-op: every item carries offers the caller may not see.
+            third = coop_with_worker(f"third-{referral.pk}")
+            referral_decline(actor=third[1], referral=referral, coop=third[0], reason="Busy")
+        with CaptureQueriesContext(connection) as queries:
+            body = caller.get(BASE, {"page_size": 50}).json()
+        assert body["count"] == referrals
+        return len(queries)
+
+    assert queries_to_list(1) == queries_to_list(6)
 
 
 def test_it_never_lists_the_callers_own_referrals(api, referral, member):
