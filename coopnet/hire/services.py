@@ -619,11 +619,7 @@ def brief_pass_on(
     _check_worker_owner(actor, recipient.coop)
     message = _clean_message(message)
     with transaction.atomic():
-        brief, locked = _lock_entry(recipient)
-        if brief.status != Brief.Status.SENT:
-            raise ValidationError(_("This brief is no longer open, so it cannot be passed on."))
-        if locked.response != BriefRecipient.Response.PENDING:
-            raise ValidationError(_("A brief can be passed on only before you answer it."))
+        brief, locked = _lock_for_passing(recipient)
         if to_coop.pk == locked.coop_id:
             raise ValidationError({"to_coop": _("Choose another co-op than your own.")})
         if not Coop.objects.members().filter(pk=to_coop.pk).exists():
@@ -633,12 +629,7 @@ def brief_pass_on(
                 {"to_coop": _("%(coop)s was already asked.") % {"coop": to_coop.name}}
             )
         now = timezone.now()
-        old = locked.response
-        locked.response = BriefRecipient.Response.PASSED
-        locked.response_message = message
-        locked.responded_at = now
-        locked.responded_by = actor
-        locked.save(update_fields=["response", "response_message", "responded_at", "responded_by"])
+        old = _mark_passed(locked, actor=actor, message=message, now=now)
         passed = BriefRecipient(
             brief=brief,
             coop=to_coop,
@@ -665,6 +656,46 @@ def brief_pass_on(
             url=_inbox_url(passed),
         )
     return passed
+
+
+def brief_refer_on(*, actor: User, recipient: BriefRecipient, referral_id: int) -> BriefRecipient:
+    """A co-op passed the brief on as a referral (coopnet.referrals, which calls this inside the
+    referral's own transaction): its answer becomes "passed".
+
+    Promises: as `brief_pass_on`, only the co-op's worker-owners, before they answered, while the
+    brief is with the co-ops. Audited "brief.pass_on", naming the referral.
+    """
+    _check_worker_owner(actor, recipient.coop)
+    with transaction.atomic():
+        _brief, locked = _lock_for_passing(recipient)
+        old = _mark_passed(locked, actor=actor, message="", now=timezone.now())
+        audit_record(
+            actor=actor,
+            action="brief.pass_on",
+            target=locked,
+            changes={"response": (old, locked.response), "referral": (None, referral_id)},
+        )
+    return locked
+
+
+def _lock_for_passing(recipient: BriefRecipient) -> tuple[Brief, BriefRecipient]:
+    brief, locked = _lock_entry(recipient)
+    if brief.status != Brief.Status.SENT:
+        raise ValidationError(_("This brief is no longer open, so it cannot be passed on."))
+    if locked.response != BriefRecipient.Response.PENDING:
+        raise ValidationError(_("A brief can be passed on only before you answer it."))
+    return brief, locked
+
+
+def _mark_passed(locked: BriefRecipient, *, actor: User, message: str, now: datetime) -> str:
+    """Record the co-op's answer as "passed"; returns the answer it replaced."""
+    old = locked.response
+    locked.response = BriefRecipient.Response.PASSED
+    locked.response_message = message
+    locked.responded_at = now
+    locked.responded_by = actor
+    locked.save(update_fields=["response", "response_message", "responded_at", "responded_by"])
+    return old
 
 
 # The client's choice
@@ -990,8 +1021,11 @@ def brief_contact_delete(*, brief: Brief, actor: User | None = None) -> None:
     itself stays (for the co-ops' history and the network's figures).
 
     `actor` is a coordinator (a client's request) or None (the retention job). Deleting twice
-    changes nothing. Audited "brief.contact_delete" (without the deleted values).
+    changes nothing. The copies in referrals made from the brief go too. Audited
+    "brief.contact_delete" (without the deleted values).
     """
+    from coopnet.referrals.services import referrals_forget_brief_contact
+
     if actor is not None and not is_coordinator(actor):
         raise PermissionDenied(_("Only the network's coordinators delete a client's details."))
     with transaction.atomic():
@@ -1011,6 +1045,7 @@ def brief_contact_delete(*, brief: Brief, actor: User | None = None) -> None:
             target=locked,
             changes={"contact_deleted_at": (None, now)},
         )
+        referrals_forget_brief_contact(brief=locked, actor=actor or RETENTION)
     _refresh(
         brief,
         locked,

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -523,8 +524,8 @@ def _render_entry(
             or forms.BriefPassForm(candidates=selectors.brief_pass_on_candidates(entry)),
             "outcome_form": outcome_form,
             "case_study_form": case_study_form or forms.CaseStudyForm(),
-            # The referrals app builds this page; a brief passed on as a referral starts there.
-            "referral_url": f"/referrals/new/?brief={entry.pk}",
+            # A brief passed on as a referral starts on the referrals app's form.
+            "referral_url": f"{reverse('referrals:new')}?brief={entry.pk}",
         },
         status=status,
     )

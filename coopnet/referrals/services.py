@@ -23,6 +23,7 @@ from coopnet.audit.services import audit_record
 from coopnet.directory.models import Coop, Service
 from coopnet.hire.matching import BriefNeeds, CoopMatch, match_coops
 from coopnet.hire.models import Brief, BriefRecipient
+from coopnet.hire.services import brief_refer_on
 from coopnet.network.models import NetworkSettings
 from coopnet.notifications.services import notify
 from coopnet.referrals.models import Referral, ReferralOffer
@@ -223,24 +224,17 @@ def referral_create(
     member; the deadline is not in the past; a directed referral names member co-ops other
     than the sender, asked all at once or one after another in the order given (the first now,
     the others queued); a network referral ignores `chosen_coops`. With `brief_recipient` (the
-    sender's copy of a hire brief) the brief's text, services and the client's contact details,
-    if still held, fill what was left empty. The co-ops it is offered to now are told
-    ("referral_new"); one audit row records it.
+    sender's copy of a hire brief) the referral is linked to the brief and the sender's answer
+    to it becomes "passed" (`coopnet.hire.services.brief_refer_on`, whose rules apply: before
+    answering, while the brief is with the co-ops); what the referral says is what the sender
+    wrote (the page starts from the brief's text and client). The co-ops it is offered to now
+    are told ("referral_new"); one audit row records it.
     """
     _check_actor_for(actor, from_coop, _("Only a worker-owner of the co-op can pass on its work."))
     if from_coop.status != Coop.Status.MEMBER:
         raise PermissionDenied(_("Only member co-ops pass work on through the network."))
     now = timezone.now()
     brief = _brief_copy(brief_recipient, from_coop) if brief_recipient is not None else None
-    if brief is not None:
-        title = title or " ".join(brief.text.split())[:200]
-        description = description or brief.text
-        if not brief.contact_deleted:
-            client_name = client_name or brief.contact_name
-            client_organisation = client_organisation or brief.organisation
-            client_email = client_email or brief.contact_email
-        if not services:
-            services = list(brief.services.all())
     service_objects = _service_objects(services)
 
     errors: dict[str, list[str]] = {}
@@ -329,24 +323,8 @@ def referral_create(
                 "brief": (None, brief.pk if brief else None),
             },
         )
-        if (
-            brief_recipient is not None
-            and brief_recipient.response == BriefRecipient.Response.PENDING
-        ):
-            old_response = brief_recipient.response
-            brief_recipient.response = BriefRecipient.Response.PASSED
-            brief_recipient.responded_at = now
-            brief_recipient.responded_by = actor
-            brief_recipient.save(update_fields=["response", "responded_at", "responded_by"])
-            audit_record(
-                actor=actor,
-                action="brief.pass",
-                target=brief_recipient,
-                changes={
-                    "response": (old_response, brief_recipient.response),
-                    "referral": (None, referral.pk),
-                },
-            )
+        if brief_recipient is not None:
+            brief_refer_on(actor=actor, recipient=brief_recipient, referral_id=referral.pk)
         _notify(
             referral=referral,
             coop_ids=offered_now,
@@ -794,3 +772,35 @@ def referral_set_status(
                 note=note,
             )
     return referral
+
+
+CLIENT_FIELDS = (
+    "client_name",
+    "client_organisation",
+    "client_email",
+    "client_phone",
+    "client_notes",
+)
+
+
+def referrals_forget_brief_contact(*, brief: Brief, actor) -> int:
+    """Blank the client's details in the referrals made from `brief`, when the brief's contact
+    details are deleted (the client asked, or the network's retention time passed): a copy
+    must not outlive the original. Returns how many referrals changed; each is audited
+    "referral.contact_delete" (without the deleted values). `actor` is a user or a label."""
+    changed = 0
+    for referral in Referral.objects.select_for_update().filter(brief=brief):
+        if not any(getattr(referral, field) for field in CLIENT_FIELDS):
+            continue
+        for field in CLIENT_FIELDS:
+            setattr(referral, field, "")
+        referral.save(update_fields=[*CLIENT_FIELDS, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="referral.contact_delete",
+            target=referral,
+            changes={"client": ("(kept)", "(deleted)")},
+            note="The client's details were deleted from the brief it came from.",
+        )
+        changed += 1
+    return changed

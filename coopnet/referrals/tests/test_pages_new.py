@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import coop_with_worker
 from coopnet.accounts.models import Membership
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop, Service
@@ -156,6 +157,51 @@ def test_it_asks_for_coops_when_the_sender_chose_to_choose(client, member, coop,
     assert "ada@hillside.example" in page
 
 
+def test_it_never_ticks_suggestions_the_sender_did_not_ask_for(client, member, coop):
+    [drupal_coop(f"drupal-{n}") for n in range(4)]
+    client.force_login(member)
+
+    # "Pass it on" without pressing "Suggest co-ops", and nothing ticked.
+    response = client.post(URL, form_data(audience=Referral.Audience.CHOSEN_ALL))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Referral.objects.exists()
+    assert "Choose at least one co-op, or offer it to every member co-op." in page
+    assert not re.search(r'name="chosen_coops" value="\d+" id="choose-\d+" checked', page)
+
+
+def test_it_tells_a_worker_owner_of_an_applicant_coop_before_they_type(client, coop, other_coop):
+    applicant, worker = coop_with_worker("applicant-coop", status=Coop.Status.APPLICANT)
+    client.force_login(worker)
+
+    shown = client.get(URL)
+    sent = client.post(URL, form_data(from_coop=applicant.pk))
+
+    assert shown.status_code == 403
+    assert "Referrals are for worker-owners" in shown.content.decode()
+    assert 'name="title"' not in shown.content.decode()
+    assert sent.status_code == 403
+    assert "Referrals are for worker-owners" in sent.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_it_offers_only_the_member_coops_of_someone_also_in_an_applicant_coop(
+    client, member, coop, other_coop
+):
+    applicant, _worker = coop_with_worker("applicant-coop", status=Coop.Status.APPLICANT)
+    Membership.objects.create(user=member, coop=applicant)
+    client.force_login(member)
+
+    page = client.get(URL).content.decode()
+
+    assert 'type="hidden" name="from_coop"' in page  # one member co-op: nothing to choose
+    assert "Applicant Coop" not in page.split('name="from_coop"')[1].split(">")[0]
+    response = client.post(URL, form_data(from_coop=applicant.pk))
+    assert "Select a valid choice" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
 def test_it_refuses_a_deadline_in_the_past_next_to_the_field(client, member, coop):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     client.force_login(member)
@@ -200,6 +246,7 @@ def _brief_for(coop: Coop) -> BriefRecipient:
         organisation="Orchard Trust",
         text="We need a new donations website.",
         consent_to_share=True,
+        status=Brief.Status.SENT,
         access_token_hash=token_hash,
         access_expires_at=timezone.now() + datetime.timedelta(days=30),
     )

@@ -163,38 +163,77 @@ def _brief_sent_to(coop: Coop, **extra) -> BriefRecipient:
     return BriefRecipient.objects.create(brief=brief, coop=coop, sent_at=timezone.now())
 
 
-def test_it_passes_on_a_brief_with_its_text_services_and_client(coop, member, other_coop):
+def test_it_passes_on_a_brief_as_the_sender_wrote_it_and_marks_the_brief_passed(
+    coop, member, other_coop
+):
     recipient = _brief_sent_to(coop)
     drupal = Service.objects.create(name="Drupal", slug="drupal")
-    recipient.brief.services.add(drupal)
 
-    referral = referral_create(actor=member, from_coop=coop, title="", brief_recipient=recipient)
+    referral = referral_create(
+        actor=member,
+        from_coop=coop,
+        title="Tenants' website",
+        description="",  # the sender cleared it: it stays cleared
+        services=[drupal],
+        client_name="Cleo Client",
+        brief_recipient=recipient,
+    )
 
     assert referral.brief == recipient.brief
-    assert referral.title.startswith("We need a new website")
-    assert referral.description == recipient.brief.text
-    assert (referral.client_name, referral.client_email, referral.client_organisation) == (
-        "Cleo Client",
-        "cleo@example.com",
-        "Riverside Housing",
-    )
+    assert (referral.title, referral.description) == ("Tenants' website", "")
+    assert (referral.client_name, referral.client_email) == ("Cleo Client", "")
     assert list(referral.services.all()) == [drupal]
     recipient.refresh_from_db()
     assert recipient.response == BriefRecipient.Response.PASSED
+    event = AuditEvent.objects.get(action="brief.pass_on")
+    assert event.changes["referral"] == [None, referral.pk]
     with pytest.raises(ValidationError):  # not twice while the first is open
-        referral_create(actor=member, from_coop=coop, title="", brief_recipient=recipient)
+        referral_create(actor=member, from_coop=coop, title="Again", brief_recipient=recipient)
 
 
-def test_it_does_not_copy_a_client_contact_already_deleted(coop, member, other_coop):
-    recipient = _brief_sent_to(
-        coop, contact_deleted_at=timezone.now(), contact_name="", contact_email="x@example.com"
-    )
+@pytest.mark.parametrize(
+    ("brief_status", "response"),
+    [
+        (Brief.Status.CHOSEN, BriefRecipient.Response.PENDING),
+        (Brief.Status.SENT, BriefRecipient.Response.DECLINED),
+    ],
+)
+def test_it_passes_on_a_brief_only_while_the_co_op_could_still_pass_it(
+    coop, member, other_coop, brief_status, response
+):
+    recipient = _brief_sent_to(coop, status=brief_status)
+    BriefRecipient.objects.filter(pk=recipient.pk).update(response=response)
+    recipient.refresh_from_db()
 
+    with pytest.raises(ValidationError):
+        referral_create(actor=member, from_coop=coop, title="Too late", brief_recipient=recipient)
+
+    assert not Referral.objects.exists()
+    recipient.refresh_from_db()
+    assert recipient.response == response
+
+
+def test_it_forgets_the_client_when_the_brief_s_contact_details_are_deleted(
+    coop, member, other_coop, coordinator
+):
+    from coopnet.hire.services import brief_contact_delete
+
+    recipient = _brief_sent_to(coop)
     referral = referral_create(
-        actor=member, from_coop=coop, title="Tenants' site", brief_recipient=recipient
+        actor=member,
+        from_coop=coop,
+        title="Tenants' website",
+        client_name="Cleo Client",
+        client_email="cleo@example.com",
+        client_notes="Call after 5.",
+        brief_recipient=recipient,
     )
 
-    assert (referral.client_name, referral.client_email) == ("", "")
+    brief_contact_delete(brief=recipient.brief, actor=coordinator)
+
+    referral.refresh_from_db()
+    assert (referral.client_name, referral.client_email, referral.client_notes) == ("", "", "")
+    assert AuditEvent.objects.filter(action="referral.contact_delete").count() == 1
 
 
 def test_it_refuses_a_brief_that_was_sent_to_another_coop(coop, member, other_coop):
