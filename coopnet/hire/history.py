@@ -28,12 +28,11 @@ use history only for the people `visible_to` allows (the public match API does n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from coopnet.lib import embeddings
 
@@ -241,16 +240,18 @@ def _weighted(weights: dict[int, float], judged: dict[int, dict[int, int]]) -> d
     }
 
 
-def briefs_embed(briefs: Iterable) -> int:
-    """Store the text vector of each brief that has none; returns how many were stored."""
+def briefs_embed(briefs: QuerySet) -> int:
+    """Store the text vector of each of `briefs` that has none; returns how many were stored.
+    One read and one bulk write, whatever the number."""
     from coopnet.hire.models import Brief
 
     if not embeddings.available():
         return 0
-    missing = [brief for brief in briefs if brief.text_vector is None]
+    missing = list(briefs.filter(text_vector__isnull=True).only("id", "text"))
     if not missing:
         return 0
     vectors = embeddings.embed([brief.text for brief in missing])
     for brief, vector in zip(missing, vectors, strict=True):
-        Brief.objects.filter(pk=brief.pk).update(text_vector=embeddings.to_bytes(vector))
+        brief.text_vector = embeddings.to_bytes(vector)
+    Brief.objects.bulk_update(missing, ["text_vector"], batch_size=500)
     return len(missing)

@@ -365,7 +365,9 @@ def brief_suggestions(
         brief_id=brief.pk,
         text_vector=brief.text_vector,
     )
-    outcome = match_coops(
+    # Matching's team builder already respects declared conflicts; `brief_send` checks again
+    # the team a coordinator sends, which may be stale.
+    return match_coops(
         needs,
         limit=limit,
         exclude_coop_ids=already,
@@ -373,13 +375,6 @@ def brief_suggestions(
         team_exclude_ids=team_exclude_ids,
         max_team_size=max_team_size,
     )
-    if outcome.consortium:
-        outcome.consortium = [
-            team
-            for team in outcome.consortium
-            if not _conflicting_pairs(c.pk for c in _team_coops(team))
-        ]
-    return outcome
 
 
 def brief_send(

@@ -106,4 +106,4 @@ def embed_brief_texts() -> int:
     from coopnet.hire.history import briefs_embed
     from coopnet.hire.models import Brief
 
-    return briefs_embed(Brief.objects.filter(text_vector__isnull=True).only("id", "text"))
+    return briefs_embed(Brief.objects.all())

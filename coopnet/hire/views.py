@@ -28,6 +28,7 @@ from coopnet.accounts.ratelimit import client_ip
 from coopnet.directory.models import Coop
 from coopnet.hire import forms, selectors, services
 from coopnet.hire.concepts import concept_label
+from coopnet.hire.matching import MatchOutcome
 from coopnet.hire.models import Brief, BriefRecipient, CoopConflict
 from coopnet.lib.forms import add_service_errors, posted
 from coopnet.lib.pagination import page_of
@@ -283,8 +284,10 @@ def _render_coordinator_brief(
     team_error: str = "",
     close_form: forms.BriefCloseForm | None = None,
     shape_form: forms.TeamShapeForm | None = None,
+    outcome: MatchOutcome | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """`outcome`: the suggestions the caller already computed with this `shape_form`."""
     if shape_form is None:
         shape_form = forms.TeamShapeForm(request.GET if _shaping(request.GET) else None)
     recipients = list(
@@ -293,9 +296,8 @@ def _render_coordinator_brief(
         )
     )
     sent_ids = {r.coop_id for r in recipients}
-    outcome = (
-        services.brief_suggestions(brief=brief, **shape_form.shape()) if brief.is_open else None
-    )
+    if outcome is None and brief.is_open:
+        outcome = services.brief_suggestions(brief=brief, **shape_form.shape())
     suggestions = _suggestion_rows(outcome) if outcome else []
     not_yet_sent = Coop.objects.members().exclude(pk__in=sent_ids)
     if send_form is None:
@@ -368,7 +370,7 @@ def coordinator_brief_send(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("Every co-op you ticked already had this brief: nothing was sent."),
             )
             return redirect("hire:coordinator_brief", pk=brief.pk)
-    return _render_coordinator_brief(request, brief, send_form=form, status=400)
+    return _render_coordinator_brief(request, brief, send_form=form, outcome=outcome, status=400)
 
 
 @coordinator_required
@@ -377,7 +379,7 @@ def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
     brief = _coordinator_brief(pk)
     form = forms.BriefTeamSendForm(request.POST)
     shape_form = forms.TeamShapeForm(request.POST if _shaping(request.POST) else None)
-    team = None
+    team = suggested = None
     if form.is_valid() and brief.is_open:
         # Suggestions are computed afresh, shaped as the coordinator shaped them: the team sent
         # is the one the coordinator saw, or none.
@@ -397,6 +399,7 @@ def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
                 "Look at the teams below and choose again."
             ),
             shape_form=shape_form,
+            outcome=suggested,
             status=400,
         )
     try:
@@ -408,7 +411,12 @@ def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _render_coordinator_brief(
-            request, brief, team_error=" ".join(exc.messages), status=400
+            request,
+            brief,
+            team_error=" ".join(exc.messages),
+            shape_form=shape_form,
+            outcome=suggested,
+            status=400,
         )
     messages.success(
         request,

@@ -301,3 +301,31 @@ def test_it_keeps_the_status_filter_in_the_page_links(client, coordinator, monke
 
     assert "Page 1 of 2" in html
     assert "?status=new&amp;page=2" in html
+
+
+def test_a_refused_send_matches_the_brief_once(client, coordinator, brief):
+    client.force_login(coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(detail(brief, "send"), {})
+
+    assert response.status_code == 400
+    # Matching reads the history's fingerprint once per match.
+    matches = [q for q in queries.captured_queries if '"last_id"' in q["sql"]]
+    assert len(matches) == 1
+
+
+def test_a_refused_team_keeps_how_the_coordinator_shaped_the_teams(
+    client, coordinator, brief, coop
+):
+    client.force_login(coordinator)
+
+    response = client.post(
+        detail(brief, "send_team"),
+        {"lead": str(coop.pk), "members": f"{coop.pk},999999", "max_size": "2"},
+    )
+
+    assert response.status_code == 400
+    assert re.search(
+        r'name="max_size"[^>]*value="2"|value="2"[^>]*name="max_size"', response.content.decode()
+    )

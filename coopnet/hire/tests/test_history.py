@@ -235,3 +235,13 @@ def test_a_decline_counts_by_why(network, reason, score):
     fit = history.past_fit(SALTMARSH)
 
     assert fit.get(network["orbit"].pk).score == pytest.approx(score)
+
+
+def test_briefs_embed_reads_once_and_writes_once_however_many_briefs(
+    network, django_assert_num_queries
+):
+    for text in (COASTLINE, BAKERY, SALTMARSH):
+        Brief.objects.filter(pk=submit(text).pk).update(text_vector=None)
+
+    with django_assert_num_queries(2):
+        assert history.briefs_embed(Brief.objects.all()) == 3
