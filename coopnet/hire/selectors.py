@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
-from coopnet.accounts.models import Membership, User
+from coopnet.accounts.models import Membership
 from coopnet.directory.models import Coop
 from coopnet.hire.models import Brief, BriefRecipient, Consortium
 
@@ -26,17 +26,6 @@ def is_coordinator(user: Any) -> bool:
 def is_worker_owner(user: Any, coop: Coop) -> bool:
     """True when `user` belongs to `coop` (coordinators only when they belong to it too)."""
     return _active(user) and Membership.objects.filter(user=user, coop=coop).exists()
-
-
-def coop_worker_owners(coops: list[Coop]) -> QuerySet[User]:
-    """The active worker-owners of `coops`: who hears about a brief sent to them."""
-    return User.objects.filter(
-        is_active=True, memberships__coop__in=[c.pk for c in coops]
-    ).distinct()
-
-
-def coordinators() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, is_staff=True)
 
 
 def brief_visible_to(brief: Brief, user: Any) -> bool:

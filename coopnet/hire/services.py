@@ -37,17 +37,13 @@ from django.utils.translation import gettext as _
 
 from coopnet.accounts import ratelimit
 from coopnet.accounts.models import User
+from coopnet.accounts.selectors import coordinators, worker_owners_of
 from coopnet.audit.services import audit_record
 from coopnet.directory.models import CaseStudy, Coop, Sector, Service
 from coopnet.hire import history
 from coopnet.hire.matching import BriefNeeds, MatchOutcome, ProposedTeam, match_coops
 from coopnet.hire.models import Brief, BriefRecipient, Consortium, ConsortiumMember, CoopConflict
-from coopnet.hire.selectors import (
-    coop_worker_owners,
-    coordinators,
-    is_coordinator,
-    is_worker_owner,
-)
+from coopnet.hire.selectors import is_coordinator, is_worker_owner
 from coopnet.network.models import NetworkSettings
 from coopnet.notifications.services import notify
 
@@ -478,7 +474,7 @@ def brief_send(
             )
         for recipient in created:
             notify(
-                users=coop_worker_owners([recipient.coop]),
+                users=worker_owners_of([recipient.coop_id]),
                 kind="brief_new",
                 subject=_("A brief for %(coop)s: %(summary)s")
                 % {"coop": recipient.coop.name, "summary": _summary(locked)},
@@ -642,7 +638,7 @@ def brief_pass_on(
             changes={"response": (old, locked.response), "passed_to": (None, to_coop.slug)},
         )
         notify(
-            users=coop_worker_owners([to_coop]),
+            users=worker_owners_of([to_coop.pk]),
             kind="brief_passed",
             subject=_("%(from)s passed a brief to %(coop)s: %(summary)s")
             % {"from": locked.coop.name, "coop": to_coop.name, "summary": _summary(brief)},
@@ -701,7 +697,7 @@ def _notify_recipients(
 ) -> None:
     for recipient in recipients:
         notify(
-            users=coop_worker_owners([recipient.coop]),
+            users=worker_owners_of([recipient.coop_id]),
             kind=kind,
             subject=subject % {"coop": recipient.coop.name, "summary": _summary(brief)},
             template=f"hire/email/{kind}.txt",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coopnet.accounts.models import User
+from coopnet.accounts.selectors import worker_owners_of
 from coopnet.directory.models import Coop
 from coopnet.directory.services import coop_confirm_availability
 from coopnet.network.models import NetworkSettings
@@ -194,9 +195,7 @@ def availability_reminders_send(*, now: datetime.datetime | None = None) -> int:
             coop = _due_coops(cutoff).select_for_update().filter(pk=coop_id).first()
             if coop is None:
                 continue
-            owners = list(
-                User.objects.filter(memberships__coop=coop, is_active=True).order_by("username")
-            )
+            owners = list(worker_owners_of([coop.pk]).order_by("username"))
             if not owners:
                 continue  # asked once someone belongs to it
             AvailabilityReminder.objects.create(

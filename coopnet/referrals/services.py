@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from coopnet.accounts.models import User
+from coopnet.accounts.selectors import worker_owners_of
 from coopnet.audit.services import audit_record
 from coopnet.directory.models import Coop, Service
 from coopnet.hire.matching import BriefNeeds, CoopMatch, match_coops
@@ -64,14 +64,6 @@ def _check_actor_for(actor, coop: Coop, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _worker_owners(coop_ids: Iterable[int], *, excluding=None) -> list[User]:
-    users = User.objects.filter(memberships__coop_id__in=list(coop_ids), is_active=True)
-    if excluding is not None and getattr(excluding, "pk", None):
-        # Nobody is told what they just did themselves.
-        users = users.exclude(pk=excluding.pk)
-    return list(users.distinct().order_by("pk"))
-
-
 def _referral_url(referral: Referral) -> str:
     return f"/referrals/{referral.pk}/"
 
@@ -86,7 +78,8 @@ def _notify(
     actor=None,
     **context: Any,
 ) -> None:
-    users = _worker_owners(coop_ids, excluding=actor)
+    # Nobody is told what they just did themselves.
+    users = list(worker_owners_of(coop_ids).exclude(pk=getattr(actor, "pk", None)).order_by("pk"))
     if users:
         notify(
             users=users,
