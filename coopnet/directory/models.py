@@ -100,9 +100,8 @@ class CoopQuerySet(models.QuerySet):
         return qs if high is None else qs.filter(workers__lte=high)
 
     def available(self) -> "CoopQuerySet":
-        return self.exclude(availability=Coop.Availability.FULLY_BOOKED).exclude(
-            availability=Coop.Availability.UNKNOWN
-        )
+        """Open for work or with limited capacity."""
+        return self.filter(availability__in=(Coop.Availability.OPEN, Coop.Availability.LIMITED))
 
 
 # band key -> (label, lowest, highest) head-count of workers

@@ -2577,23 +2577,9 @@ def read_text(text: str) -> TextReading:
     return reading
 
 
-def evidence_table(keys: Iterable[str]) -> _PhraseTable:
-    """The evidence phrases of the concepts `keys` only: matching looks for a few concepts in
-    hundreds of profiles, and a small table rejects most words at once."""
-    return _evidence_table(frozenset(keys))
-
-
-@lru_cache(maxsize=1024)
-def _evidence_table(keys: frozenset[str]) -> _PhraseTable:
-    return {
-        first: kept
-        for first, entries in _index().evidence.items()
-        if (kept := [(p, tuple(k for k in v if k in keys)) for p, v in entries if keys & set(v)])
-    }
-
-
 def sector_table(slugs: Iterable[str]) -> _PhraseTable:
-    """The sector words of the sectors `slugs` only (see `evidence_table`)."""
+    """The sector words of the sectors `slugs` only: matching looks for a few sectors in
+    hundreds of profiles, and a small table rejects most words at once."""
     return _sector_table(frozenset(slugs))
 
 
@@ -2614,24 +2600,6 @@ def sectors_named(words: list[str], table: _PhraseTable) -> set[str]:
     return {slug for _phrase, slugs in _scan(words, table) for slug in slugs}
 
 
-def evidence_counts(words: list[str], table: _PhraseTable | None = None) -> dict[str, int]:
-    """How many times a co-op's own text (as `tokens` output) shows each concept.
-
-    Phrases in a concept's `brief_only` say too little in a profile and are not evidence.
-    `table` (from `evidence_table`) limits the search to some concepts.
-    """
-    table = _index().evidence if table is None else table
-    found: dict[str, int] = {}
-    if table.keys().isdisjoint(words):
-        return found
-    for start, _end, _phrase, keys in _scan_spans(words, table):
-        if _negated(words, start):
-            continue
-        for key in keys:
-            found[key] = found.get(key, 0) + 1
-    return found
-
-
 # Per position of a text where some evidence phrase starts: whether a negation stands before
 # it, and every phrase matching there, longest first, as (end, concept keys).
 EvidenceSpans = tuple[tuple[int, bool, tuple[tuple[int, tuple[str, ...]], ...]], ...]
@@ -2641,8 +2609,10 @@ def evidence_spans(words: list[str]) -> EvidenceSpans:
     """Every evidence phrase of the whole table in `words`, overlapping ones included.
 
     It depends on the text alone, so a process can keep it per profile; `counts_from_spans`
-    then gives, for any brief's concepts, exactly what `evidence_counts` with
-    `evidence_table(those concepts)` gives, without scanning the text again.
+    then reads any brief's concepts out of it without scanning the text again: exactly what a
+    left-to-right, longest-first scan for those concepts' phrases alone would find (a test
+    checks it against that scan). Phrases in a concept's `brief_only` say too little in a
+    profile and are not evidence.
     """
     table = _index().evidence
     n = len(words)
@@ -2660,8 +2630,9 @@ def evidence_spans(words: list[str]) -> EvidenceSpans:
 
 
 def counts_from_spans(spans: EvidenceSpans, keys: frozenset[str]) -> dict[str, int]:
-    """`evidence_counts(words, evidence_table(keys))` from `evidence_spans(words)`: the same
-    left-to-right, longest-first, non-overlapping reading, limited to the concepts `keys`."""
+    """How many times a text (read by `evidence_spans`) shows each of the concepts `keys`: the
+    left-to-right, longest-first, non-overlapping reading of their phrases, a phrase after a
+    negation ("we don't do hosting") not counted."""
     found: dict[str, int] = {}
     free_from = 0
     for start, negated, matches in spans:
@@ -2676,11 +2647,6 @@ def counts_from_spans(spans: EvidenceSpans, keys: frozenset[str]) -> dict[str, i
                         found[key] = found.get(key, 0) + 1
                 break
     return found
-
-
-def evidence_concepts(words: list[str], table: _PhraseTable | None = None) -> set[str]:
-    """Concept keys that a co-op's own text shows (see `evidence_counts`)."""
-    return set(evidence_counts(words, table))
 
 
 @cache

@@ -271,8 +271,7 @@ class MatchOutcome:
 @dataclass
 class _Reading:
     required: list[str]
-    wanted: set[str]  # required keys and their adjacent ones (RELATED)
-    wanted_keys: frozenset[str]  # the same, frozen
+    wanted: frozenset[str]  # required keys and their adjacent ones (RELATED)
     sectors: list[str]
     sector_words: dict  # the concept table's words for `sectors` only
     words: list[str]
@@ -317,8 +316,7 @@ def read_needs(needs: BriefNeeds) -> _Reading:
         wanted.update(UMBRELLAS.get(key, ()))
     return _Reading(
         required=required,
-        wanted=wanted,
-        wanted_keys=frozenset(wanted),
+        wanted=frozenset(wanted),
         sectors=sectors,
         # Every member of a network of co-ops speaks of co-ops: that says nothing of its clients.
         sector_words=sector_table(s for s in sectors if s not in SELF_DESCRIBED_SECTORS),
@@ -390,7 +388,7 @@ def median_exposure(counts: dict[int, int], member_count: int | None = None) -> 
     if member_count is None:
         if 2 * len(sent) < ALL_MEMBERS_UP_TO:
             return 0.0  # most members of a large network received none: no need to count them
-        member_count = _members().count()
+        member_count = Coop.objects.members().count()
     zeros = max(0, member_count - len(sent))
     return float(statistics.median([0] * zeros + sent)) if zeros + len(sent) else 0.0
 
@@ -401,10 +399,6 @@ def exposure_factor(count: int, median: float) -> float:
 
 
 # --- Candidates --------------------------------------------------------------------------
-
-
-def _members() -> Any:
-    return Coop.objects.filter(status=Coop.Status.MEMBER)
 
 
 AVAILABLE = (Coop.Availability.OPEN, Coop.Availability.LIMITED)
@@ -428,9 +422,9 @@ def _ranked_ids(
         if country:
             facets.append([facet_token("country", country)])
         return index_ranked_ids(text, facets, 0, limit, any_word=True)
-    qs = _members()
+    qs = Coop.objects.members()
     if available_only:
-        qs = qs.filter(availability__in=AVAILABLE)
+        qs = qs.available()
     if country:
         qs = qs.filter(country=country)
     return list(search_coops(qs, text, any_word=True).values_list("id", flat=True)[:limit])
@@ -457,7 +451,7 @@ def _concept_words(required: list[str]) -> list[str]:
 
 def _small_network_ids() -> list[int] | None:
     """Every member's id when there are at most ALL_MEMBERS_UP_TO of them, else None."""
-    ids = list(_members().values_list("id", flat=True)[: ALL_MEMBERS_UP_TO + 1])
+    ids = list(Coop.objects.members().values_list("id", flat=True)[: ALL_MEMBERS_UP_TO + 1])
     return ids if len(ids) <= ALL_MEMBERS_UP_TO else None
 
 
@@ -490,14 +484,14 @@ def _candidates(
         ids = list(text_ids)
         if not words:
             ids += list(
-                _members()
-                .filter(availability__in=AVAILABLE)
+                Coop.objects.members()
+                .available()
                 .order_by("-spare_capacity_days", "id")
                 .values_list("id", flat=True)[:LARGE_NETWORK_CANDIDATES]
             )
     text_scores = {pk: _text_score(position) for position, pk in enumerate(text_ids)}
     if include:
-        ids += list(_members().filter(id__in=include).values_list("id", flat=True))
+        ids += list(Coop.objects.members().filter(id__in=include).values_list("id", flat=True))
     return ids, text_scores, len(everyone) if everyone is not None else None
 
 
@@ -783,7 +777,7 @@ def _coverage(row: _Row, reading: _Reading, taxonomy: _Taxonomy) -> tuple[dict, 
             value = EVIDENCE_DEFINING_TECHNOLOGY if defining else EVIDENCE_SUPPORTING_TECHNOLOGY
             note(key, value, ("technology", technology_id, key))
     spans = _own_evidence(row.name, row.description, tuple(row.case_study_titles))
-    for key, mentions in counts_from_spans(spans, reading.wanted_keys).items():
+    for key, mentions in counts_from_spans(spans, reading.wanted).items():
         value = EVIDENCE_PROFILE_TEXT if mentions == 1 else EVIDENCE_PROFILE_TEXT_REPEATED
         note(key, value, ("text", None, key))
     strength: dict[str, float] = {}
@@ -1206,7 +1200,7 @@ def _propose_teams(
             required=required,
             effort_days=float(needs.effort_days) if needs.effort_days else None,
             max_size=max_team_size,
-            include=frozenset(include & by_id.keys()) | frozenset(include - by_id.keys()),
+            include=frozenset(include),
             exclude=frozenset(exclude),
             conflicts=_conflicts(by_id),
         )
@@ -1255,7 +1249,9 @@ def match_coops(
     if past and member_count is None:
         # In a large network the candidates are the best full-text matches: co-ops that
         # said yes to similar briefs are candidates too, whatever their words.
-        candidate_ids += list(_members().filter(id__in=past.fits).values_list("id", flat=True))
+        candidate_ids += list(
+            Coop.objects.members().filter(id__in=past.fits).values_list("id", flat=True)
+        )
     ids = [pk for pk in dict.fromkeys(candidate_ids) if pk not in excluded]
     if not ids:
         return MatchOutcome(
