@@ -18,9 +18,6 @@ class BriefQuerySet(models.QuerySet):
     def open(self) -> "BriefQuerySet":
         return self.filter(status__in=Brief.OPEN_STATUSES)
 
-    def awaiting_routing(self) -> "BriefQuerySet":
-        return self.filter(status=Brief.Status.NEW)
-
     def with_contact_due_for_deletion(self, *, retention_days: int, now=None) -> "BriefQuerySet":
         now = now or timezone.now()
         return self.filter(

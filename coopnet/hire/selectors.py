@@ -70,7 +70,6 @@ def briefs_for_coordinators(status: str | None = None) -> QuerySet[Brief]:
     sent = Q(recipients__sent_at__isnull=False)
     return (
         briefs.select_related("sector")
-        .prefetch_related("services")
         .annotate(
             recipient_count=Count("recipients", filter=sent, distinct=True),
             interested_count=Count(

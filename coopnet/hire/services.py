@@ -44,6 +44,7 @@ from coopnet.hire import history
 from coopnet.hire.matching import BriefNeeds, MatchOutcome, ProposedTeam, match_coops
 from coopnet.hire.models import Brief, BriefRecipient, Consortium, ConsortiumMember, CoopConflict
 from coopnet.hire.selectors import is_coordinator, is_worker_owner
+from coopnet.hire.tasks import ClientEmail, send_brief_client_email
 from coopnet.network.models import NetworkSettings
 from coopnet.notifications.services import notify
 
@@ -111,8 +112,6 @@ def _coordinator_url(brief: Brief) -> str:
 
 def _client_email(brief: Brief, kind: str, *, link: str = "", recipient_id: int | None = None):
     """Queue a mail to the client once the surrounding transaction commits."""
-    from coopnet.hire.tasks import send_brief_client_email
-
     if brief.contact_deleted:
         return
     brief_id = brief.pk
@@ -226,7 +225,7 @@ def brief_submit(
             },
         )
         ratelimit.rate_limit_record(**limit)
-        _client_email(brief, "confirmation", link=_private_link(raw))
+        _client_email(brief, ClientEmail.CONFIRMATION, link=_private_link(raw))
         notify(
             users=coordinators(),
             kind="brief_submitted",
@@ -281,7 +280,7 @@ def brief_access_renew(*, brief: Brief) -> str:
             target=locked,
             changes={"access_expires_at": (old_expiry, locked.access_expires_at)},
         )
-        _client_email(locked, "link", link=_private_link(raw))
+        _client_email(locked, ClientEmail.LINK, link=_private_link(raw))
     _refresh(brief, locked, ["access_token_hash", "access_expires_at", "access_revoked_at"])
     return raw
 
@@ -592,7 +591,7 @@ def brief_answer(
             target=locked,
             changes=changes,
         )
-        _client_email(brief, "answered", recipient_id=locked.pk)
+        _client_email(brief, ClientEmail.ANSWERED, recipient_id=locked.pk)
     return locked
 
 
@@ -842,7 +841,7 @@ def _close(locked: Brief, *, actor: Any, note: str, tell_client: bool) -> None:
         brief=locked,
     )
     if tell_client:
-        _client_email(locked, "closed")
+        _client_email(locked, ClientEmail.CLOSED)
 
 
 def brief_close(*, actor: User, brief: Brief, reason: str = "", tell_client: bool = True) -> Brief:

@@ -92,10 +92,6 @@ def brief_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "hire/brief_thanks.html", {"email": email})
 
 
-def _client_brief(token: str) -> Brief | None:
-    return services.brief_for_token(token)
-
-
 def _link_unusable(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "hire/brief_link_unusable.html", status=404))
 
@@ -136,7 +132,7 @@ def _render_status(
 
 @never_cache
 def brief_status(request: HttpRequest, token: str) -> HttpResponse:
-    brief = _client_brief(token)
+    brief = services.brief_for_token(token)
     if brief is None:
         return _link_unusable(request)
     return _render_status(request, brief, token)
@@ -145,7 +141,7 @@ def brief_status(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def brief_choose(request: HttpRequest, token: str) -> HttpResponse:
-    brief = _client_brief(token)
+    brief = services.brief_for_token(token)
     if brief is None:
         return _link_unusable(request)
     interested = selectors.brief_recipients_for_client(brief).filter(
@@ -168,7 +164,7 @@ def brief_choose(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def brief_withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    brief = _client_brief(token)
+    brief = services.brief_for_token(token)
     if brief is None:
         return _link_unusable(request)
     form = forms.BriefWithdrawForm(request.POST)
@@ -187,7 +183,7 @@ def brief_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def brief_renew(request: HttpRequest, token: str) -> HttpResponse:
     """Stop this link and mail a new one, for a link that was forwarded or seen by others."""
-    brief = _client_brief(token)
+    brief = services.brief_for_token(token)
     if brief is None:
         return _link_unusable(request)
     services.brief_access_renew(brief=brief)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def _check_actor_for(actor, coop: Coop, message: str) -> None:
 
 
 def _referral_url(referral: Referral) -> str:
-    return f"/referrals/{referral.pk}/"
+    return reverse("referrals:detail", args=[referral.pk])
 
 
 def _notify(
@@ -160,17 +161,14 @@ def referral_suggestions(
     today = today or timezone.localdate()
     excluded = {from_coop.pk, *exclude_coop_ids}
     slugs = [s.slug for s in _service_objects(services)]
+    # Matching ranks members only, never the excluded, and says who can start by `today`.
     outcome = match_coops(
-        BriefNeeds(text=f"{title}\n{description}".strip(), services=slugs),
+        BriefNeeds(text=f"{title}\n{description}".strip(), services=slugs, start_on=today),
         limit=max(limit, SUGGESTION_POOL),
         exclude_coop_ids=excluded,
     )
-    matches = [
-        m
-        for m in outcome.results
-        if m.coop.pk not in excluded and m.coop.status == Coop.Status.MEMBER
-    ]
-    matches.sort(key=lambda m: not m.coop.is_available_on(today))
+    matches = list(outcome.results)
+    matches.sort(key=lambda m: not m.available)
     return matches[:limit]
 
 
