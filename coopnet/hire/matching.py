@@ -451,7 +451,9 @@ def _concept_words(required: list[str]) -> list[str]:
 
 def _small_network_ids() -> list[int] | None:
     """Every member's id when there are at most ALL_MEMBERS_UP_TO of them, else None."""
-    ids = list(Coop.objects.members().values_list("id", flat=True)[: ALL_MEMBERS_UP_TO + 1])
+    ids = list(
+        Coop.objects.members().order_by().values_list("id", flat=True)[: ALL_MEMBERS_UP_TO + 1]
+    )
     return ids if len(ids) <= ALL_MEMBERS_UP_TO else None
 
 
@@ -490,7 +492,7 @@ def _candidates(
                 .values_list("id", flat=True)[:LARGE_NETWORK_CANDIDATES]
             )
     text_scores = {pk: _text_score(position) for position, pk in enumerate(text_ids)}
-    if include:
+    if include and everyone is None:  # a small network's candidates are every member already
         ids += list(Coop.objects.members().filter(id__in=include).values_list("id", flat=True))
     return ids, text_scores, len(everyone) if everyone is not None else None
 
@@ -617,15 +619,30 @@ ROW_FIELDS = (
 )
 
 
-def _load_rows(ids: list[int], reading: _Reading, *, with_tags: bool = False) -> dict[int, _Row]:
-    """What scoring needs of the co-ops `ids`; `with_tags` adds the search tags, which only
-    the full-text relevance of a small network reads."""
+def _load_rows(
+    ids: list[int], reading: _Reading, *, small_network: bool = False
+) -> dict[int, _Row]:
+    """What scoring needs of the co-ops `ids`.
+
+    In a small network `ids` are every member (bar those left out): they are read by status,
+    which costs far less than a list of hundreds of ids in five queries, and the search tags
+    are added, which only a small network's full-text relevance reads.
+    """
+    wanted = set(ids)
+    if small_network:
+        coops = Coop.objects.members()
+        of_coops: dict[str, Any] = {"coop__status": Coop.Status.MEMBER}
+    else:
+        coops = Coop.objects.filter(id__in=ids)
+        of_coops = {"coop_id__in": ids}
     rows: dict[int, _Row] = {}
-    fields = (*ROW_FIELDS, "search_tags") if with_tags else ROW_FIELDS
-    for values in Coop.objects.filter(id__in=ids).values_list(*fields):
+    fields = (*ROW_FIELDS, "search_tags") if small_network else ROW_FIELDS
+    for values in coops.values_list(*fields):
         (pk, name, description, availability, booked_until, spare, workers, worker_owners) = values[
             :8
         ]
+        if pk not in wanted:
+            continue
         rows[pk] = _Row(
             pk,
             name,
@@ -636,29 +653,33 @@ def _load_rows(ids: list[int], reading: _Reading, *, with_tags: bool = False) ->
             workers or worker_owners,
             *values[8:],
         )
-    for coop_id, service_id in Coop.services.through.objects.filter(coop_id__in=ids).values_list(
+    for coop_id, service_id in Coop.services.through.objects.filter(**of_coops).values_list(
         "coop_id", "service_id"
     ):
-        rows[coop_id].service_ids.append(service_id)
-    for coop_id, technology_id in Coop.technologies.through.objects.filter(
-        coop_id__in=ids
-    ).values_list("coop_id", "technology_id"):
-        rows[coop_id].technology_ids.append(technology_id)
+        if coop_id in rows:
+            rows[coop_id].service_ids.append(service_id)
+    for coop_id, technology_id in Coop.technologies.through.objects.filter(**of_coops).values_list(
+        "coop_id", "technology_id"
+    ):
+        if coop_id in rows:
+            rows[coop_id].technology_ids.append(technology_id)
     if reading.sectors:
         for coop_id, n in (
             Coop.clients.through.objects.filter(
-                coop_id__in=ids, client__sector__slug__in=reading.sectors
+                **of_coops, client__sector__slug__in=reading.sectors
             )
             .values_list("coop_id")
             .order_by()
             .annotate(n=Count("client_id"))
         ):
-            rows[coop_id].sector_clients = n
+            if coop_id in rows:
+                rows[coop_id].sector_clients = n
     if reading.wanted:
-        for coop_id, title in CaseStudy.coops.through.objects.filter(coop_id__in=ids).values_list(
+        for coop_id, title in CaseStudy.coops.through.objects.filter(**of_coops).values_list(
             "coop_id", "casestudy__title"
         ):
-            rows[coop_id].case_study_titles.append(title)
+            if coop_id in rows:
+                rows[coop_id].case_study_titles.append(title)
     return rows
 
 
@@ -1258,7 +1279,7 @@ def match_coops(
             results=[], required=reading.required, sectors=reading.sectors, place=reading.place
         )
 
-    rows = _load_rows(ids, reading, with_tags=member_count is not None)
+    rows = _load_rows(ids, reading, small_network=member_count is not None)
     if member_count is not None:
         text_scores = _text_relevance(rows, reading.text_terms)
         has_text = bool(reading.text_terms)
