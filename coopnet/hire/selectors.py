@@ -23,6 +23,25 @@ def is_coordinator(user: Any) -> bool:
     return _active(user) and user.is_coordinator
 
 
+def speaks_for(user: Any, coop: Coop) -> bool:
+    """Coordinators, and the co-op's worker-owners: who may see and act on its briefs and its
+    declared conflicts (the people `User.can_edit_coop` lets edit it)."""
+    return _active(user) and user.can_edit_coop(coop)
+
+
+def inbox_entry(user: Any, pk: int) -> BriefRecipient | None:
+    """The inbox entry `pk` if `user` speaks for its co-op, else None: pages and the API answer
+    404 either way, so that a stranger cannot tell which briefs exist."""
+    entry = (
+        BriefRecipient.objects.sent()
+        .select_related("brief__sector", "coop", "passed_from__coop", "case_study")
+        .prefetch_related("brief__services")
+        .filter(pk=pk)
+        .first()
+    )
+    return entry if entry is not None and speaks_for(user, entry.coop) else None
+
+
 def is_worker_owner(user: Any, coop: Coop) -> bool:
     """True when `user` belongs to `coop` (coordinators only when they belong to it too)."""
     return _active(user) and Membership.objects.filter(user=user, coop=coop).exists()

@@ -43,7 +43,7 @@ from coopnet.directory.models import CaseStudy, Coop, Sector, Service
 from coopnet.hire import history
 from coopnet.hire.matching import BriefNeeds, MatchOutcome, ProposedTeam, match_coops
 from coopnet.hire.models import Brief, BriefRecipient, Consortium, ConsortiumMember, CoopConflict
-from coopnet.hire.selectors import is_coordinator, is_worker_owner
+from coopnet.hire.selectors import is_coordinator, is_worker_owner, speaks_for
 from coopnet.hire.tasks import ClientEmail, send_brief_client_email
 from coopnet.network.models import NetworkSettings
 from coopnet.notifications.services import notify
@@ -1109,7 +1109,7 @@ def coop_conflict_declare(
     Promises: a worker-owner of `coop`, or a coordinator; not the co-op itself; once per pair
     (whichever side declared it). Audited "coop_conflict.declare".
     """
-    if not (is_coordinator(actor) or is_worker_owner(actor, coop)):
+    if not speaks_for(actor, coop):
         raise PermissionDenied(
             _("Only the worker-owners of %(coop)s can declare its conflicts.") % {"coop": coop}
         )

@@ -472,16 +472,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _entry_for(request: HttpRequest, pk: int) -> BriefRecipient:
     """An inbox entry its co-op's worker-owners and coordinators see; 404 for anyone else, so
     that a stranger cannot tell which briefs exist."""
-    entry = (
-        BriefRecipient.objects.sent()
-        .select_related("brief__sector", "coop", "passed_from__coop", "case_study")
-        .filter(pk=pk)
-        .first()
-    )
-    if entry is None or not (
-        selectors.is_coordinator(request.user)
-        or selectors.is_worker_owner(request.user, entry.coop)
-    ):
+    entry = selectors.inbox_entry(request.user, pk)
+    if entry is None:
         raise Http404(_("There is no brief here for your co-ops."))
     return entry
 
@@ -646,9 +638,7 @@ def inbox_case_study(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _conflicts_coop(request: HttpRequest, slug: str) -> Coop:
     coop = get_object_or_404(Coop, slug=slug)
-    if not (
-        selectors.is_coordinator(request.user) or selectors.is_worker_owner(request.user, coop)
-    ):
+    if not selectors.speaks_for(request.user, coop):
         raise PermissionDenied(_("Only the co-op's worker-owners can see its declared conflicts."))
     return coop
 

@@ -133,19 +133,9 @@ class OutcomeIn(Schema):
     value: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
 
 
-def _entries():
-    return (
-        BriefRecipient.objects.sent()
-        .select_related("brief__sector", "coop", "passed_from__coop")
-        .prefetch_related("brief__services")
-    )
-
-
 def _entry(user, entry_id: int) -> BriefRecipient:
-    entry = _entries().filter(pk=entry_id).first()
-    if entry is None or not (
-        selectors.is_coordinator(user) or selectors.is_worker_owner(user, entry.coop)
-    ):
+    entry = selectors.inbox_entry(user, entry_id)
+    if entry is None:
         raise Http404(_("No brief entry of your co-ops has the id %(id)s.") % {"id": entry_id})
     return entry
 
