@@ -28,6 +28,7 @@ use history only for the people `visible_to` allows (the public match API does n
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,6 +106,19 @@ def text_vector(text: str) -> np.ndarray | None:
     if not embeddings.available():
         return None
     return _text_vector(" ".join(text.split()))
+
+
+_embedding_threads = ThreadPoolExecutor(thread_name_prefix="coopnet-embed")
+
+
+def start_text_vector(text: str) -> Future[np.ndarray | None]:
+    """`text_vector(text)`, computed on a worker thread.
+
+    Matching starts it before its full-text search and reads it after: the model's numpy work
+    and SQLite's query both release the GIL, so the two run side by side (8 ms saved of 20
+    at 10,000 co-ops, bench/matching.py). It touches no database connection.
+    """
+    return _embedding_threads.submit(text_vector, text)
 
 
 @dataclass(frozen=True)
@@ -193,19 +207,26 @@ def past_fit(
     *,
     exclude_brief_id: int | None = None,
     vector: bytes | None = None,
+    pending_vector: Future[np.ndarray | None] | None = None,
 ) -> History:
     """Co-op id -> what the past briefs most similar to `text` say of it.
 
     Empty when the network has no judged past brief, when none is similar enough, or when the
     model is not installed. `exclude_brief_id` leaves out the brief being matched itself;
-    `vector`, its stored embedding, saves computing the text's again.
+    `vector`, its stored embedding, saves computing the text's again, and `pending_vector`
+    (from `start_text_vector`) is the text's being computed meanwhile.
     """
     if not embeddings.available():
         return NO_HISTORY
     past = _past()
     if not past.ids or past.ids == [exclude_brief_id]:
         return NO_HISTORY
-    query = text_vector(text) if vector is None else embeddings.from_bytes(bytes(vector))
+    if vector is not None:
+        query = embeddings.from_bytes(bytes(vector))
+    elif pending_vector is not None:
+        query = pending_vector.result()
+    else:
+        query = text_vector(text)
     similarity = past.matrix @ query
     if exclude_brief_id in past.judged:
         similarity[past.ids.index(exclude_brief_id)] = -1.0

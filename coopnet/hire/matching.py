@@ -64,7 +64,7 @@ from coopnet.hire.concepts import (
     sectors_named,
     tokens,
 )
-from coopnet.hire.history import NO_HISTORY, PastFit, past_fit
+from coopnet.hire.history import NO_HISTORY, PastFit, past_fit, start_text_vector
 from coopnet.lib.countries import country_name
 from coopnet.lib.places import (
     ResolvedPlace,
@@ -1260,9 +1260,18 @@ def match_coops(
     include = set(team_include_ids) - excluded
     team_exclude = set(team_exclude_ids)
 
+    # A new text's embedding is computed while the database searches (history.py).
+    pending_vector = (
+        start_text_vector(needs.text) if use_history and needs.text_vector is None else None
+    )
     candidate_ids, text_scores, member_count = _candidates(reading, include)
     past = (
-        past_fit(needs.text, exclude_brief_id=needs.brief_id, vector=needs.text_vector)
+        past_fit(
+            needs.text,
+            exclude_brief_id=needs.brief_id,
+            vector=needs.text_vector,
+            pending_vector=pending_vector,
+        )
         if use_history
         else NO_HISTORY
     )

@@ -205,6 +205,18 @@ def test_a_stored_brief_s_vector_gives_what_its_text_gives(network):
     assert history.past_fit(SALTMARSH)
 
 
+def test_a_vector_computed_on_the_worker_thread_gives_what_the_text_gives(network):
+    past = submit(COASTLINE)
+    (recipient,) = brief_send(actor=network["coordinator"], brief=past, coops=[network["orbit"]])
+    say_yes(recipient)
+    history._text_vector.cache_clear()
+
+    pending = history.start_text_vector(SALTMARSH)
+
+    assert history.past_fit("", pending_vector=pending) == history.past_fit(SALTMARSH)
+    assert pending.result() is not None
+
+
 def test_a_loosely_similar_past_brief_counts_less_than_a_close_one(network):
     past = submit(COASTLINE)
     (recipient,) = brief_send(actor=network["coordinator"], brief=past, coops=[network["orbit"]])
