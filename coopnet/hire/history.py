@@ -7,9 +7,13 @@ work. For a new brief, matching (`coopnet/hire/matching.py`) looks up the most s
 briefs and counts those judgements as one more signal, beside the record's evidence.
 
 - **Similar**: the cosine of the two texts' sentence embeddings (`coopnet/lib/embeddings.py`,
-  stored on each brief as `Brief.text_vector`). The `NEIGHBOURS` nearest past briefs count,
-  each by how far its similarity is above `SIMILAR_FROM`, squared: a near copy counts much,
-  a brief on another subject nothing.
+  stored on each brief as `Brief.text_vector`), plus `NEED_OVERLAP` times how far the
+  capabilities the two texts ask for overlap (the concept table's reading,
+  `coopnet/hire/concepts.py`: shared over either's). The embedding hears what a brief is
+  about, the table what it needs: a survey tool to host is nearer a server move than a
+  survey's analysis. The `NEIGHBOURS` nearest past briefs count, each by how far its
+  similarity is above `SIMILAR_FROM`, squared: a near copy counts much, a brief on another
+  subject nothing.
 - **Judged**: per past brief and co-op, 2 when the co-op said it was interested, was chosen or
   won the work; 1 when a person put it forward (a coordinator sent it the brief, or another
   co-op passed the brief to it) and it did not say yes; 0 when it declined as "not the kind of
@@ -35,11 +39,13 @@ from functools import lru_cache
 import numpy as np
 from django.db.models import Count, Max, Q, QuerySet
 
+from coopnet.hire.concepts import read_text
 from coopnet.lib import embeddings
 
 NEIGHBOURS = 5
-SIMILAR_FROM = 0.2  # cosine below which a past brief is about something else
-SURE_FROM = 0.5  # cosine of the nearest past brief from which history counts in full
+NEED_OVERLAP = 0.2  # added to the cosine for two briefs that ask for exactly the same things
+SIMILAR_FROM = 0.2  # similarity below which a past brief is about something else
+SURE_FROM = 0.5  # similarity of the nearest past brief from which history counts in full
 YES = 2  # interested, chosen or won
 PUT_FORWARD = 1  # sent by a person, no yes
 NOT_OUR_WORK = 0  # declined as "not the kind of work we do"
@@ -129,6 +135,15 @@ class _Past:
     ids: list[int]
     matrix: np.ndarray  # one unit vector a row, in the order of `ids`
     judged: dict[int, dict[int, int]]
+    needs: np.ndarray  # one row a brief: 1 for each capability its text asks for
+    need_columns: dict[str, int]  # capability key -> its column in `needs`
+
+    def need_overlap(self, keys: frozenset[str]) -> np.ndarray:
+        """Per past brief: the capabilities both ask for, over those either asks for."""
+        columns = [self.need_columns[k] for k in keys if k in self.need_columns]
+        shared = self.needs[:, columns].sum(axis=1)
+        either = self.needs.sum(axis=1) + len(keys) - shared
+        return np.divide(shared, either, out=np.zeros(len(self.ids)), where=either > 0)
 
 
 _past_cache: list[_Past] = []
@@ -159,13 +174,23 @@ def _past() -> _Past:
         return _past_cache[0]
     judged = _judgements()
     ids = list(judged)
-    stored = dict(Brief.objects.filter(id__in=ids).values_list("id", "text_vector"))
+    stored = {
+        pk: (vector, text)
+        for pk, vector, text in Brief.objects.filter(id__in=ids).values_list(
+            "id", "text_vector", "text"
+        )
+    }
     matrix = (
-        np.stack([embeddings.from_bytes(bytes(stored[pk])) for pk in ids])
+        np.stack([embeddings.from_bytes(bytes(stored[pk][0])) for pk in ids])
         if ids
         else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
     )
-    _past_cache[:] = [_Past(fingerprint, ids, matrix, judged)]
+    keys = [read_text(stored[pk][1]).concepts for pk in ids]
+    need_columns = {key: i for i, key in enumerate(dict.fromkeys(k for ks in keys for k in ks))}
+    needs = np.zeros((len(ids), len(need_columns)))
+    for row, brief_keys in enumerate(keys):
+        needs[row, [need_columns[k] for k in brief_keys]] = 1.0
+    _past_cache[:] = [_Past(fingerprint, ids, matrix, judged, needs, need_columns)]
     return _past_cache[0]
 
 
@@ -227,7 +252,9 @@ def past_fit(
         query = pending_vector.result()
     else:
         query = text_vector(text)
-    similarity = past.matrix @ query
+    similarity = past.matrix @ query + NEED_OVERLAP * past.need_overlap(
+        frozenset(read_text(text).concepts)
+    )
     if exclude_brief_id in past.judged:
         similarity[past.ids.index(exclude_brief_id)] = -1.0
     nearest = np.argsort(-similarity, kind="stable")[:NEIGHBOURS]

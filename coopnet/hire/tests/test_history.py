@@ -6,10 +6,12 @@ import pytest
 from coopnet.accounts.models import Membership, User
 from coopnet.directory.models import Coop
 from coopnet.hire import history
+from coopnet.hire.concepts import read_text
 from coopnet.hire.matching import BriefNeeds, match_coops
 from coopnet.hire.models import Brief, BriefRecipient
 from coopnet.hire.services import brief_answer, brief_pass_on, brief_send, brief_submit
 from coopnet.hire.tests.test_matching import make_coop
+from coopnet.lib import embeddings
 
 SALTMARSH = (
     "We are a coastal wildlife trust and want to know how much saltmarsh our estuary has "
@@ -20,6 +22,16 @@ COASTLINE = (
     "over thirty years, from old aerial photos and satellite pictures."
 )
 BAKERY = "A logo, a sign and a leaflet for our new bakery on the high street."
+# About the same thing (surveys), asking for different things: the table reads hosting and
+# system administration in the first and the third, data analysis in the second.
+SURVEY_SERVERS = (
+    "We want our online survey tool moved to servers we control, and kept patched and backed up."
+)
+SURVEY_ANALYSIS = "We have five years of survey results and want them analysed and shown in charts."
+SURVEY_TOOL = (
+    "Our research centre wants a free, open-source survey tool on servers we control, kept "
+    "patched and backed up."
+)
 _addresses = iter(range(1, 10_000))
 
 
@@ -35,7 +47,9 @@ def submit(text: str) -> Brief:
 
 
 def worker_owner(coop: Coop) -> User:
-    user = User.objects.create_user(username=f"wo-{coop.slug}", password="correct horse 42")
+    user = User.objects.create_user(
+        username=f"wo-{coop.slug}", email=f"wo-{coop.slug}@example.org", password="correct horse 42"
+    )
     Membership.objects.create(user=user, coop=coop)
     return user
 
@@ -201,7 +215,7 @@ def test_a_stored_brief_s_vector_gives_what_its_text_gives(network):
     say_yes(recipient)
     stored = bytes(submit(SALTMARSH).text_vector)
 
-    assert history.past_fit("", vector=stored) == history.past_fit(SALTMARSH)
+    assert history.past_fit(SALTMARSH, vector=stored) == history.past_fit(SALTMARSH)
     assert history.past_fit(SALTMARSH)
 
 
@@ -213,8 +227,34 @@ def test_a_vector_computed_on_the_worker_thread_gives_what_the_text_gives(networ
 
     pending = history.start_text_vector(SALTMARSH)
 
-    assert history.past_fit("", pending_vector=pending) == history.past_fit(SALTMARSH)
+    assert history.past_fit(SALTMARSH, pending_vector=pending) == history.past_fit(SALTMARSH)
     assert pending.result() is not None
+
+
+def test_a_past_brief_that_asks_for_the_same_capabilities_is_nearer(network):
+    servers = submit(SURVEY_SERVERS)
+    analysis = submit(SURVEY_ANALYSIS)
+    for brief, coop in ((servers, network["stack"]), (analysis, network["orbit"])):
+        (recipient,) = brief_send(actor=network["coordinator"], brief=brief, coops=[coop])
+        say_yes(recipient)
+
+    past = history._past()
+    needs = frozenset(read_text(SURVEY_TOOL).concepts)
+    overlap = dict(zip(past.ids, past.need_overlap(needs), strict=True))
+    fit = history.past_fit(SURVEY_TOOL)
+
+    # Four capabilities each, all shared; none shared with the analysis's three.
+    assert overlap == {servers.pk: 1.0, analysis.pk: 0.0}
+    assert fit.get(network["stack"].pk).score > fit.get(network["orbit"].pk).score
+    cosine = float(
+        embeddings.from_bytes(bytes(Brief.objects.get(pk=servers.pk).text_vector))
+        @ history.text_vector(SURVEY_TOOL)
+    )
+    nearest = cosine + history.NEED_OVERLAP * 1.0
+    expected = min(
+        1.0, (nearest - history.SIMILAR_FROM) / (history.SURE_FROM - history.SIMILAR_FROM)
+    )
+    assert fit.confidence == pytest.approx(expected)
 
 
 def test_a_loosely_similar_past_brief_counts_less_than_a_close_one(network):
