@@ -23,9 +23,11 @@ from django.views.decorators.http import require_POST
 from coopnet.accounts import forms, ratelimit, services
 from coopnet.accounts.models import ApiToken, Invitation, Membership, User
 from coopnet.directory.models import Coop
+from coopnet.hire import services as hire_services
 from coopnet.lib.forms import add_service_errors, posted
 from coopnet.network.models import NetworkSettings
 from coopnet.notifications import services as notifications_services
+from coopnet.referrals import services as referrals_services
 
 # How many co-ops the coordinators' "invite to a co-op" search lists at most.
 INVITE_FIND_LIMIT = 25
@@ -369,6 +371,8 @@ def data_download(request: HttpRequest) -> HttpResponse:
     data = {
         **services.account_export_data(user=request.user),
         **notifications_services.notifications_export_data(user=request.user),
+        **hire_services.hire_export_data(user=request.user),
+        **referrals_services.referrals_export_data(user=request.user),
     }
     response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
     filename = f"coopnet-account-{request.user.pk}.json"

@@ -1162,3 +1162,56 @@ def coop_conflict_remove(*, actor: User, conflict: CoopConflict) -> None:
             changes={"coops": ([conflict.coop.slug, conflict.other_coop.slug], None)},
         )
         conflict.delete()
+
+
+def hire_export_data(*, user: User) -> dict[str, Any]:
+    """What the hire app keeps of what `user` did, for them to download: the briefs they sent
+    to co-ops, the teams they sent, their answers for a co-op and the conflicts they declared.
+
+    A brief's text and the client's details are the client's, not the person's: the download
+    names a brief by its number only.
+    """
+    return {
+        "briefs_sent": [
+            {"brief": r.brief_id, "coop": r.coop.slug, "sent_at": r.sent_at}
+            for r in BriefRecipient.objects.filter(sent_by=user)
+            .select_related("coop")
+            .order_by("sent_at", "id")
+        ],
+        "teams_sent": [
+            {
+                "brief": team.brief_id,
+                "lead": team.lead.slug,
+                "members": sorted(m.coop.slug for m in team.memberships.all()),
+                "created_at": team.created_at,
+            }
+            for team in Consortium.objects.filter(created_by=user)
+            .select_related("lead")
+            .prefetch_related("memberships__coop")
+            .order_by("created_at", "id")
+        ],
+        "brief_answers": [
+            {
+                "brief": r.brief_id,
+                "coop": r.coop.slug,
+                "response": r.response,
+                "message": r.response_message,
+                "decline_reason": r.decline_reason,
+                "responded_at": r.responded_at,
+            }
+            for r in BriefRecipient.objects.filter(responded_by=user)
+            .select_related("coop")
+            .order_by("responded_at", "id")
+        ],
+        "conflicts_declared": [
+            {
+                "coop": conflict.coop.slug,
+                "other_coop": conflict.other_coop.slug,
+                "note": conflict.note,
+                "created_at": conflict.created_at,
+            }
+            for conflict in CoopConflict.objects.filter(declared_by=user)
+            .select_related("coop", "other_coop")
+            .order_by("created_at", "id")
+        ],
+    }

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from coopnet.accounts.models import User
 from coopnet.accounts.selectors import worker_owners_of
 from coopnet.audit.services import audit_record
 from coopnet.directory.models import Coop, Service
@@ -795,3 +796,48 @@ def referrals_forget_brief_contact(*, brief: Brief, actor) -> int:
         )
         changed += 1
     return changed
+
+
+def referrals_export_data(*, user: User) -> dict[str, Any]:
+    """What the referrals app keeps of what `user` did, for them to download: the referrals
+    they passed on (what they wrote of the work, never the client's details, which are the
+    client's), those they claimed for their co-op, and their answers to offers."""
+    return {
+        "referrals_passed_on": [
+            {
+                "referral": referral.pk,
+                "from_coop": referral.from_coop.slug,
+                "title": referral.title,
+                "description": referral.description,
+                "estimated_value": referral.estimated_value,
+                "currency": referral.currency,
+                "status": referral.status,
+                "created_at": referral.created_at,
+            }
+            for referral in Referral.objects.filter(created_by=user)
+            .select_related("from_coop")
+            .order_by("created_at", "id")
+        ],
+        "referrals_claimed": [
+            {
+                "referral": referral.pk,
+                "coop": referral.claimed_by_coop.slug,
+                "claimed_at": referral.claimed_at,
+            }
+            for referral in Referral.objects.filter(claimed_by=user)
+            .select_related("claimed_by_coop")
+            .order_by("claimed_at", "id")
+        ],
+        "referral_answers": [
+            {
+                "referral": offer.referral_id,
+                "coop": offer.coop.slug,
+                "state": offer.state,
+                "decline_reason": offer.decline_reason,
+                "answered_at": offer.answered_at,
+            }
+            for offer in ReferralOffer.objects.filter(answered_by=user)
+            .select_related("coop")
+            .order_by("answered_at", "id")
+        ],
+    }

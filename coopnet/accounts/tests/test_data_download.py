@@ -6,6 +6,7 @@ from coopnet.accounts.services import api_token_create, invitation_create
 from coopnet.audit.models import AuditEvent
 
 URL = reverse("accounts:data_download")
+HIRE_KEYS = ("briefs_sent", "teams_sent", "brief_answers", "conflicts_declared")
 
 
 def test_it_sends_anonymous_people_to_sign_in(client, db):
@@ -123,3 +124,106 @@ def test_it_gives_the_mail_choice_in_force_to_people_who_never_chose(client, out
     assert data["notification_settings"] == {"delivery": "instant", "updated_at": None}
     assert data["notifications"] == []
     assert data["feed_tokens"] == []
+
+
+def test_it_includes_what_the_person_did_with_briefs(
+    client, coordinator, member, other_member, coop, other_coop
+):
+    from coopnet.hire.matching import ProposedTeam
+    from coopnet.hire.services import coop_conflict_declare
+    from coopnet.hire.tests.page_helpers import answer, send_to, send_to_team, submit_brief
+
+    brief, _raw = submit_brief(contact_email="cara@riverside.example")
+    (entry,) = send_to(brief, coordinator, coop)
+    answer(entry, member, message="We would love to build it.")
+    team_brief, _raw = submit_brief()
+    team = ProposedTeam(
+        lead=coop,
+        members=[coop, other_coop],
+        covers={coop.pk: ["web"], other_coop.pk: ["data"]},
+        reasons=["Together they cover the website and the rota."],
+        score=0.8,
+        exact=True,
+    )
+    send_to_team(team_brief, coordinator, team)
+    coop_conflict_declare(actor=member, coop=coop, other_coop=other_coop, note="An old dispute")
+
+    client.force_login(member)
+    mine = json.loads(client.get(URL).content)
+    client.force_login(coordinator)
+    theirs = json.loads(client.get(URL).content)
+
+    [answered] = mine["brief_answers"]
+    assert answered["brief"] == brief.pk
+    assert answered["coop"] == "hedgerow-digital"
+    assert answered["response"] == "interested"
+    assert answered["message"] == "We would love to build it."
+    assert answered["responded_at"]
+    [conflict] = mine["conflicts_declared"]
+    assert {conflict["coop"], conflict["other_coop"]} == {"hedgerow-digital", "tidewater-tech"}
+    assert conflict["note"] == "An old dispute"
+    assert mine["briefs_sent"] == mine["teams_sent"] == []
+    assert [(s["brief"], s["coop"]) for s in theirs["briefs_sent"]] == [
+        (brief.pk, "hedgerow-digital"),
+        (team_brief.pk, "hedgerow-digital"),
+        (team_brief.pk, "tidewater-tech"),
+    ]
+    [sent_team] = theirs["teams_sent"]
+    assert sent_team["brief"] == team_brief.pk
+    assert sent_team["lead"] == "hedgerow-digital"
+    assert sent_team["members"] == ["hedgerow-digital", "tidewater-tech"]
+    assert theirs["brief_answers"] == theirs["conflicts_declared"] == []
+    # The brief's text and the client's details are the client's: the hire part names a brief
+    # by its number (the inbox entries the person was sent quote the brief, as the mail did).
+    for data in (mine, theirs):
+        assert "cara@riverside.example" not in json.dumps(data)
+        hire_part = {key: data[key] for key in HIRE_KEYS}
+        assert brief.text not in json.dumps(hire_part, default=str)
+
+
+def test_it_includes_what_the_person_did_with_referrals(
+    client, member, other_member, coop, other_coop
+):
+    from coopnet.referrals.services import referral_claim, referral_create, referral_decline
+
+    passed = referral_create(
+        actor=member,
+        from_coop=coop,
+        title="A Drupal site for a food bank",
+        description="We are too busy until spring.",
+        estimated_value=8000,
+        client_name="Cara Client",
+        client_email="cara@riverside.example",
+    )
+    declined = referral_create(actor=member, from_coop=coop, title="A mobile app for a choir")
+    referral_claim(actor=other_member, referral=passed, coop=other_coop)
+    referral_decline(
+        actor=other_member, referral=declined, coop=other_coop, reason="Not our kind of work."
+    )
+
+    client.force_login(member)
+    sender = json.loads(client.get(URL).content)
+    client.force_login(other_member)
+    receiver = json.loads(client.get(URL).content)
+
+    assert [r["title"] for r in sender["referrals_passed_on"]] == [
+        "A Drupal site for a food bank",
+        "A mobile app for a choir",
+    ]
+    first = sender["referrals_passed_on"][0]
+    assert first["description"] == "We are too busy until spring."
+    assert first["estimated_value"] == 8000
+    assert first["from_coop"] == "hedgerow-digital"
+    assert sender["referrals_claimed"] == sender["referral_answers"] == []
+    assert receiver["referrals_passed_on"] == []
+    [claimed] = receiver["referrals_claimed"]
+    assert (claimed["referral"], claimed["coop"]) == (passed.pk, "tidewater-tech")
+    states = {
+        a["referral"]: (a["state"], a["decline_reason"]) for a in receiver["referral_answers"]
+    }
+    assert states[declined.pk] == ("declined", "Not our kind of work.")
+    # The client's details are the client's, in nobody's download.
+    for data in (sender, receiver):
+        text = json.dumps(data)
+        assert "cara@riverside.example" not in text
+        assert "Cara Client" not in text
