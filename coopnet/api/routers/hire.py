@@ -108,7 +108,7 @@ class BriefEntryOut(Schema):
         return context["request"].build_absolute_uri(reverse("hire:inbox_detail", args=[obj.pk]))
 
 
-class AnswerIn(Schema):
+class BriefAnswerIn(Schema):
     interested: bool
     message: str = Field(
         "",
@@ -159,7 +159,7 @@ def get_entry(request: HttpRequest, id: int):
     throttle=[WriteThrottle()],
     url_name="brief_inbox_answer",
 )
-def answer(request: HttpRequest, id: int, payload: AnswerIn):
+def answer(request: HttpRequest, id: int, payload: BriefAnswerIn):
     """Answer for the co-op: interested (with a message to the client) or decline (with a
     reason)."""
     entry = _entry(request.auth, id)

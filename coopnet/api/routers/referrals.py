@@ -82,7 +82,7 @@ def _viewer_coop_ids(context: dict | None) -> set[int]:
     return request._referral_coop_ids
 
 
-class ClientOut(Schema):
+class ReferralClientOut(Schema):
     name: str
     organisation: str
     email: str
@@ -121,7 +121,7 @@ class ReferralOut(Schema):
         description="The value of the work won: null unless you are in one of the two co-ops "
         "or a coordinator (or none was recorded)."
     )
-    client: ClientOut | None = Field(
+    client: ReferralClientOut | None = Field(
         description="The client's contact details: null unless your co-op claimed it, passed "
         "it on, or you are a coordinator."
     )
@@ -259,13 +259,13 @@ class ReferralIn(Schema):
         return value.strip().upper()
 
 
-class AnswerIn(Schema):
+class ClaimIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     coop: str = Field("", description="Your co-op's slug; optional if you have one.")
 
 
-class DeclineIn(AnswerIn):
+class DeclineIn(ClaimIn):
     reason: str = Field(max_length=500)
 
 
@@ -414,7 +414,7 @@ def get_referral(request: HttpRequest, referral_id: int):
     throttle=[WriteThrottle()],
     url_name="referral_claim",
 )
-def claim_referral(request: HttpRequest, referral_id: int, payload: AnswerIn):
+def claim_referral(request: HttpRequest, referral_id: int, payload: ClaimIn):
     """Claim a referral for your co-op. Exactly one co-op gets it: the others get 409
     `already_claimed`."""
     user = request.auth
