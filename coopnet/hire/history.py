@@ -22,11 +22,14 @@ briefs and counts those judgements as one more signal, beside the record's evide
   busy, or for another reason, still counts 1 when a person put it forward.
 - **The signal** for a co-op is its weighted mean judgement over the neighbours, from 0 to 1.
 - **Confidence**: how alike the nearest past brief is, from 0 at `SIMILAR_FROM` to 1 at
-  `SURE_FROM`; matching scales the history's share of the fit by it.
+  `SURE_FROM`, times how many past briefs are similar at all, out of `NEIGHBOURS`; matching
+  scales the history's share of the fit by it. A young network's one similar brief, sent to
+  three co-ops, must not take most of the fit from the other co-ops, whom nobody was asked
+  about yet.
 
 Only members are ever ranked, so the judgements of co-ops that left count for nobody. No
 text, name or contact detail of a past brief leaves this module: the reasons say only how
-many similar briefs a co-op said yes to. Even that is the network's own business, so callers
+many similar briefs a co-op said yes to, or was put forward for. Even that is the network's own business, so callers
 use history only for the people `visible_to` allows (the public match API does not).
 """
 
@@ -58,6 +61,7 @@ class PastFit:
 
     score: float  # 0..1: the weighted mean judgement over the similar briefs
     said_yes: int  # similar briefs it was interested in, was chosen for or won
+    put_forward: int = 0  # similar briefs a person sent it or passed to it, without a yes
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,8 @@ class History:
 
     fits: dict[int, PastFit]
     # 0..1, how far to trust it: rises from 0 when the nearest past brief is SIMILAR_FROM
-    # alike to 1 when it is SURE_FROM alike. A young network's one loosely similar brief
-    # must not decide a match.
+    # alike to 1 when it is SURE_FROM alike, times the share of NEIGHBOURS that are similar
+    # at all. A young network's one loosely similar brief must not decide a match.
     confidence: float = 0.0
 
     def __bool__(self) -> bool:
@@ -267,8 +271,8 @@ def past_fit(
     if not fits:
         return NO_HISTORY
     nearest_similarity = float(similarity[nearest[0]])
-    confidence = min(1.0, (nearest_similarity - SIMILAR_FROM) / (SURE_FROM - SIMILAR_FROM))
-    return History(fits, confidence)
+    closeness = min(1.0, (nearest_similarity - SIMILAR_FROM) / (SURE_FROM - SIMILAR_FROM))
+    return History(fits, closeness * len(weights) / NEIGHBOURS)
 
 
 def _weighted(weights: dict[int, float], judged: dict[int, dict[int, int]]) -> dict[int, PastFit]:
@@ -276,14 +280,18 @@ def _weighted(weights: dict[int, float], judged: dict[int, dict[int, int]]) -> d
     if not total:
         return {}
     score: dict[int, float] = {}
-    said_yes: dict[int, int] = {}
+    counts: dict[int, dict[int, int]] = {}  # co-op id -> judgement -> similar briefs
     for brief_id, weight in weights.items():
         for coop_id, judgement in judged[brief_id].items():
             score[coop_id] = score.get(coop_id, 0.0) + weight * judgement / YES
-            if judgement == YES:
-                said_yes[coop_id] = said_yes.get(coop_id, 0) + 1
+            of_coop = counts.setdefault(coop_id, {})
+            of_coop[judgement] = of_coop.get(judgement, 0) + 1
     return {
-        coop_id: PastFit(score=value / total, said_yes=said_yes.get(coop_id, 0))
+        coop_id: PastFit(
+            score=value / total,
+            said_yes=counts[coop_id].get(YES, 0),
+            put_forward=counts[coop_id].get(PUT_FORWARD, 0),
+        )
         for coop_id, value in score.items()
     }
 

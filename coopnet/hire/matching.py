@@ -1110,6 +1110,15 @@ def _score(
                 )
                 % {"count": past.said_yes}
             )
+        elif past is not None and past.put_forward:
+            reasons.append(
+                ngettext(
+                    "Was put forward for a similar brief before",
+                    "Was put forward for %(count)d similar briefs before",
+                    past.put_forward,
+                )
+                % {"count": past.put_forward}
+            )
         reasons += availability_reasons + location_reasons + size_reasons
     return _Scored(
         row=row,

@@ -116,7 +116,7 @@ def test_a_co_op_put_forward_by_a_person_counts_half_a_yes(network):
     fit = history.past_fit(SALTMARSH).fits
 
     assert fit[network["orbit"].pk] == history.PastFit(score=1.0, said_yes=1)
-    assert fit[network["stack"].pk] == history.PastFit(score=0.5, said_yes=0)
+    assert fit[network["stack"].pk] == history.PastFit(score=0.5, said_yes=0, put_forward=1)
 
 
 def test_a_co_op_another_passed_the_brief_to_is_put_forward(network):
@@ -246,15 +246,37 @@ def test_a_past_brief_that_asks_for_the_same_capabilities_is_nearer(network):
     # Four capabilities each, all shared; none shared with the analysis's three.
     assert overlap == {servers.pk: 1.0, analysis.pk: 0.0}
     assert fit.get(network["stack"].pk).score > fit.get(network["orbit"].pk).score
-    cosine = float(
-        embeddings.from_bytes(bytes(Brief.objects.get(pk=servers.pk).text_vector))
-        @ history.text_vector(SURVEY_TOOL)
+    similarity = {
+        brief.pk: float(
+            embeddings.from_bytes(bytes(Brief.objects.get(pk=brief.pk).text_vector))
+            @ history.text_vector(SURVEY_TOOL)
+        )
+        + history.NEED_OVERLAP * overlap[brief.pk]
+        for brief in (servers, analysis)
+    }
+    closeness = min(
+        1.0,
+        (similarity[servers.pk] - history.SIMILAR_FROM)
+        / (history.SURE_FROM - history.SIMILAR_FROM),
     )
-    nearest = cosine + history.NEED_OVERLAP * 1.0
-    expected = min(
-        1.0, (nearest - history.SIMILAR_FROM) / (history.SURE_FROM - history.SIMILAR_FROM)
-    )
-    assert fit.confidence == pytest.approx(expected)
+    similar = sum(value > history.SIMILAR_FROM for value in similarity.values())
+    assert similarity[servers.pk] > similarity[analysis.pk]
+    assert fit.confidence == pytest.approx(closeness * similar / history.NEIGHBOURS)
+
+
+def test_one_similar_past_brief_takes_a_fifth_of_the_share_five_would(network):
+    # A young network: one brief, sent by the coordinator to Stack Yard, not answered yet.
+    past = submit(COASTLINE)
+    brief_send(actor=network["coordinator"], brief=past, coops=[network["stack"]])
+
+    fit = history.past_fit(COASTLINE.replace("thirty", "forty"))
+    outcome = match_coops(BriefNeeds(text=COASTLINE.replace("thirty", "forty")), limit=3)
+    stack = next(m for m in outcome.results if m.coop == network["stack"])
+
+    assert fit.confidence == pytest.approx(1 / history.NEIGHBOURS)
+    assert fit.get(network["stack"].pk) == history.PastFit(score=0.5, said_yes=0, put_forward=1)
+    assert "Was put forward for a similar brief before" in stack.reasons
+    assert outcome.results[0].coop == network["orbit"]  # its record says maps and imagery
 
 
 def test_a_loosely_similar_past_brief_counts_less_than_a_close_one(network):
@@ -265,8 +287,9 @@ def test_a_loosely_similar_past_brief_counts_less_than_a_close_one(network):
     close = history.past_fit(COASTLINE.replace("thirty", "forty"))
     loose = history.past_fit("Our trust wants to know what is happening on our land every year.")
 
-    assert close.confidence == pytest.approx(1.0)
-    assert 0.0 < loose.confidence < 1.0
+    # Near enough to count in full, but one similar brief of the five that would.
+    assert close.confidence == pytest.approx(1 / history.NEIGHBOURS)
+    assert 0.0 < loose.confidence < close.confidence
     assert loose.get(network["orbit"].pk).score == pytest.approx(1.0)  # what it says, if less sure
 
 
