@@ -29,8 +29,9 @@ briefs and counts those judgements as one more signal, beside the record's evide
 
 Only members are ever ranked, so the judgements of co-ops that left count for nobody. No
 text, name or contact detail of a past brief leaves this module: the reasons say only how
-many similar briefs a co-op said yes to, or was put forward for. Even that is the network's own business, so callers
-use history only for the people `visible_to` allows (the public match API does not).
+many similar briefs a co-op said yes to, or was put forward for. Even that is the network's
+own business, so callers use history only for the people `visible_to` allows (the public
+match API does not).
 """
 
 from __future__ import annotations

@@ -1098,7 +1098,11 @@ def _score(
                 reasons.append(hint.worked_for % {"count": row.sector_clients})
             else:
                 reasons.append(
-                    _("Has worked for %(count)d clients in the sectors of the brief")
+                    ngettext(
+                        "Has worked for %(count)d client in the sectors of the brief",
+                        "Has worked for %(count)d clients in the sectors of the brief",
+                        row.sector_clients,
+                    )
                     % {"count": row.sector_clients}
                 )
         if past is not None and past.said_yes:

@@ -187,9 +187,17 @@ def pass_on(request: HttpRequest, id: int, payload: PassIn):
         raise ValidationError(
             {"coop": [_("There is no co-op with the slug “%(slug)s”.") % {"slug": payload.coop}]}
         )
-    services.brief_pass_on(
-        actor=request.auth, recipient=entry, to_coop=to_coop, message=payload.message
-    )
+    try:
+        services.brief_pass_on(
+            actor=request.auth, recipient=entry, to_coop=to_coop, message=payload.message
+        )
+    except ValidationError as error:
+        # The service names its argument; the client sent the co-op as `coop`.
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {("coop" if field == "to_coop" else field): e for field, e in error.error_dict.items()}
+        ) from None
     return _entry(request.auth, id)
 
 

@@ -201,3 +201,63 @@ def test_it_counts_similar_past_briefs_only_for_members_and_coordinators(
     assert said_yes not in _hosts_reasons(post(client, body, **bearer(make_token(outsider))))
     assert said_yes in _hosts_reasons(post(client, body, **bearer(make_token(member))))
     assert said_yes in _hosts_reasons(post(client, body, **bearer(make_token(coordinator))))
+
+
+@pytest.mark.parametrize("field", ["bogus", "servics"])
+def test_it_refuses_unknown_fields(client, network, field):
+    error = assert_error(post(client, {"text": "hosting", field: ["hosting"]}), 400, "invalid")
+
+    assert list(error["details"]) == [field]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("limit", "5"),
+        ("limit", True),
+        ("limit", 5.5),
+        ("remote_ok", "no"),
+        ("remote_ok", 0),
+        ("effort_days", "30"),
+        ("timeline_months", "2"),
+    ],
+)
+def test_it_refuses_values_of_the_wrong_json_type(client, network, field, value):
+    error = assert_error(post(client, {"text": "hosting", field: value}), 400, "invalid")
+
+    assert list(error["details"]) == [field]
+
+
+def test_it_takes_whole_numbers_for_months(client, network):
+    response = post(client, {"text": "hosting", "effort_days": 20, "timeline_months": 2})
+
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("body", [[{"text": "hosting"}], "hosting", 5, None])
+def test_it_says_the_body_must_be_a_json_object(client, network, body):
+    error = assert_error(post(client, json.dumps(body)), 400, "invalid")
+
+    assert error["details"] == {"__all__": ["The request body must be a JSON object."]}
+
+
+@pytest.mark.parametrize(
+    "clients, reason",
+    [
+        (1, "Has worked for 1 client in the sectors of the brief"),
+        (2, "Has worked for 2 clients in the sectors of the brief"),
+    ],
+)
+def test_it_counts_clients_in_a_sector_in_good_english(client, network, clients, reason):
+    from coopnet.directory.models import Client
+
+    # A sector with no wording of its own in the concept table gets the general sentence.
+    boatyards = Sector.objects.create(name="Boatyards", slug="boatyards")
+    for i in range(clients):
+        network["hosts"].clients.add(
+            Client.objects.create(name=f"Yard {i}", slug=f"yard-{i}", sector=boatyards)
+        )
+
+    response = post(client, {"text": "hosting", "sector": "boatyards"})
+
+    assert reason in _hosts_reasons(response)

@@ -75,3 +75,73 @@ def test_it_refuses_unknown_slugs_and_limits(network):
         run("hosting", "--service", "nope")
     with pytest.raises(CommandError, match="--limit"):
         run("hosting", "--limit", "51")
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["--effort-days", "-30"], "--effort-days"),
+        (["--effort-days", "0"], "--effort-days"),
+        (["--effort-days", "100001"], "--effort-days"),
+        (["--timeline-months", "0"], "--timeline-months"),
+        (["--timeline-months", "61"], "--timeline-months"),
+        (["--limit", "0"], "--limit"),
+    ],
+)
+def test_it_refuses_what_the_api_refuses(network, client, args, option):
+    cache.clear()
+    api_field = option.removeprefix("--").replace("-", "_")
+    body = {"text": "hosting", api_field: json.loads(args[1])}
+    api = client.post("/api/v1/match", body, content_type="application/json")
+    assert api.status_code == 400 and list(api.json()["error"]["details"]) == [api_field]
+
+    with pytest.raises(CommandError, match=f"^{option}: "):
+        run("hosting", *args)
+
+
+def test_it_refuses_a_brief_longer_than_the_api_takes(network):
+    with pytest.raises(CommandError, match="^text: "):
+        run("x" * 5001)
+
+
+@pytest.fixture
+def history_of_hosts(network, coordinator):
+    """A past brief much like "we need hosting" that Hedge Hosts said yes to."""
+    from coopnet.accounts.models import Membership, User
+    from coopnet.hire.services import brief_answer, brief_send, brief_submit
+
+    past, _raw = brief_submit(
+        contact_name="Cleo",
+        contact_email="cleo@example.org",
+        text="We need someone to host our website and keep it running.",
+        consent_to_share=True,
+        ip="198.51.100.7",
+    )
+    hosts = Coop.objects.get(slug="hedge-hosts")
+    (recipient,) = brief_send(actor=coordinator, brief=past, coops=[hosts])
+    worker = User.objects.create_user(username="hedge-worker", password="correct horse 42")
+    Membership.objects.create(user=worker, coop=hosts)
+    brief_answer(actor=worker, recipient=recipient, interested=True, message="Yes please.")
+
+
+def test_it_prints_what_a_coordinator_gets_or_with_no_history_what_a_visitor_gets(
+    history_of_hosts, client, coordinator
+):
+    from coopnet.api.tests.helpers import bearer, make_token
+
+    cache.clear()
+    brief = "Hosting for our website, please"
+
+    def api_body(**headers):
+        return client.post(
+            "/api/v1/match", {"text": brief}, content_type="application/json", headers=headers
+        ).json()
+
+    as_coordinator = json.loads(run(brief, "--json"))
+    as_visitor = json.loads(run(brief, "--json", "--no-history"))
+
+    assert as_coordinator == api_body(**bearer(make_token(coordinator)))
+    assert as_visitor == api_body()
+    assert as_coordinator != as_visitor
+    assert "      - Said yes to a similar brief before" in run(brief)
+    assert "Said yes" not in run(brief, "--no-history")

@@ -1,16 +1,32 @@
 """`manage.py match "brief text"`: the matching engine from the command line.
 
 Prints the ranked co-ops with their reasons (and proposed teams); `--json` prints exactly the
-body `POST /api/v1/match` returns for the same brief.
+body `POST /api/v1/match` returns for the same brief. Whoever runs it has the server, so it
+answers as the API answers a coordinator, with what co-ops said of past briefs;
+`--no-history` answers as the API answers a visitor.
 """
 
 import json
 
+import pydantic
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from coopnet.api.routers.match import MatchIn
 from coopnet.hire.concepts import concept_label
-from coopnet.hire.matching import BriefNeeds, match_coops, outcome_payload, validate_needs
+from coopnet.hire.matching import match_coops, outcome_payload, validate_needs
+
+# The API's field names as this command's options, to name them in errors.
+OPTION_OF_FIELD = {
+    "services": "--service",
+    "technologies": "--technology",
+    "sector": "--sector",
+    "location": "--location",
+    "remote_ok": "--on-site",
+    "effort_days": "--effort-days",
+    "timeline_months": "--timeline-months",
+    "limit": "--limit",
+}
 
 
 class Command(BaseCommand):
@@ -35,33 +51,54 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="Print the API's JSON body instead of text."
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Leave out what co-ops said of past briefs: what a visitor to the API gets.",
+        )
 
     def handle(self, *args, **options):
-        if not 1 <= options["limit"] <= 50:
-            raise CommandError("--limit must be between 1 and 50.")
-        needs = BriefNeeds(
-            text=options["text"],
-            services=list(dict.fromkeys(options["services"])),
-            technologies=list(dict.fromkeys(options["technologies"])),
-            sector=options["sector"],
-            location=options["location"],
-            remote_ok=not options["on_site"],
-            effort_days=options["effort_days"],
-            timeline_months=options["timeline_months"],
-        )
+        # The API's own schema decides what is valid, so both refuse the same values.
+        try:
+            brief = MatchIn.model_validate(
+                {
+                    "text": options["text"],
+                    "services": options["services"],
+                    "technologies": options["technologies"],
+                    "sector": options["sector"],
+                    "location": options["location"],
+                    "remote_ok": not options["on_site"],
+                    "effort_days": options["effort_days"],
+                    "timeline_months": options["timeline_months"],
+                    "limit": options["limit"],
+                }
+            )
+        except pydantic.ValidationError as error:
+            raise CommandError(
+                "; ".join(
+                    f"{self._option(str(e['loc'][0]) if e['loc'] else 'text')}: {e['msg']}"
+                    for e in error.errors()
+                )
+            ) from None
+        needs = brief.needs()
         try:
             validate_needs(needs)
         except ValidationError as error:
             raise CommandError(
                 "; ".join(
-                    f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
+                    f"{self._option(field)}: {' '.join(msgs)}"
+                    for field, msgs in error.message_dict.items()
                 )
             ) from None
-        outcome = match_coops(needs, limit=options["limit"])
+        outcome = match_coops(needs, limit=brief.limit, use_history=not options["no_history"])
         if options["json"]:
             self.stdout.write(json.dumps(outcome_payload(outcome), ensure_ascii=False, indent=2))
             return
         self._print_text(outcome)
+
+    @staticmethod
+    def _option(field: str) -> str:
+        return OPTION_OF_FIELD.get(field, field)
 
     def _print_text(self, outcome) -> None:
         needs = ", ".join(concept_label(k) for k in outcome.required) or "(no capability named)"
