@@ -103,6 +103,14 @@ class CoopQuerySet(models.QuerySet):
         """Open for work or with limited capacity."""
         return self.filter(availability__in=(Coop.Availability.OPEN, Coop.Availability.LIMITED))
 
+    def reachable(self) -> "CoopQuerySet":
+        """Co-ops with at least one active worker-owner on the platform: someone who sees a
+        brief or a referral sent to the co-op. Directory imports bring in co-ops whose people
+        have not signed up yet."""
+        from coopnet.accounts.models import Membership
+
+        return self.filter(pk__in=Membership.objects.filter(user__is_active=True).values("coop_id"))
+
 
 # band key -> (label, lowest, highest) head-count of workers
 SIZE_BANDS: dict[str, tuple[str, int, int | None]] = {

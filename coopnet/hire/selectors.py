@@ -145,6 +145,7 @@ def brief_choosable_consortia(brief: Brief) -> list[Consortium]:
 
 
 def brief_pass_on_candidates(recipient: BriefRecipient) -> QuerySet[Coop]:
-    """Member co-ops a recipient may pass its brief to: not itself, not already asked."""
+    """Member co-ops a recipient may pass its brief to: not itself, not already asked, and
+    with someone on the platform to see it."""
     asked = BriefRecipient.objects.filter(brief_id=recipient.brief_id).values("coop_id")
-    return Coop.objects.members().exclude(pk__in=asked).exclude(pk=recipient.coop_id)
+    return Coop.objects.members().reachable().exclude(pk__in=asked).exclude(pk=recipient.coop_id)

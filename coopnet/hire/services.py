@@ -243,8 +243,14 @@ def _route_automatically(brief: Brief, *, count: int) -> None:
     try:
         # A savepoint: a failure here must not lose the client's brief.
         with transaction.atomic():
-            outcome = brief_suggestions(brief=brief, limit=count)
-            coops = [match.coop for match in outcome.results[:count]]
+            outcome = brief_suggestions(brief=brief, limit=max(10, 3 * count))
+            # Only co-ops with someone to see the brief: nobody watches automatic routing.
+            reachable = set(
+                Coop.objects.filter(pk__in=[m.coop.pk for m in outcome.results])
+                .reachable()
+                .values_list("pk", flat=True)
+            )
+            coops = [m.coop for m in outcome.results if m.coop.pk in reachable][:count]
             if coops:
                 brief_send(actor=None, brief=brief, coops=coops, suggestions=outcome)
     except Exception:
@@ -617,6 +623,16 @@ def brief_pass_on(
         if BriefRecipient.objects.filter(brief=brief, coop=to_coop).exists():
             raise ValidationError(
                 {"to_coop": _("%(coop)s was already asked.") % {"coop": to_coop.name}}
+            )
+        if not Coop.objects.filter(pk=to_coop.pk).reachable().exists():
+            raise ValidationError(
+                {
+                    "to_coop": _(
+                        "Nobody from %(coop)s uses Coopnet yet, so they would never see it. "
+                        "Choose another co-op, or decline and say why."
+                    )
+                    % {"coop": to_coop.name}
+                }
             )
         now = timezone.now()
         old = _mark_passed(locked, actor=actor, message=message, now=now)

@@ -10,6 +10,7 @@ Views fetch what the person may see, hand every write to `coopnet.hire.services`
 permission and writes the audit row) and render or redirect.
 """
 
+from collections.abc import Iterable
 from functools import wraps
 
 from django.contrib import messages
@@ -244,16 +245,25 @@ def brief_list(request: HttpRequest) -> HttpResponse:
 TICKED_SUGGESTIONS = 3
 
 
+def _reachable_ids(coop_ids: Iterable[int]) -> set[int]:
+    return set(Coop.objects.filter(pk__in=list(coop_ids)).reachable().values_list("pk", flat=True))
+
+
 def _suggestion_rows(outcome) -> list[dict]:
-    # The suggestions already leave out co-ops the brief was sent to.
-    return [
-        {"match": match, "ticked": i < TICKED_SUGGESTIONS}
-        for i, match in enumerate(outcome.results)
-    ]
+    # The suggestions already leave out co-ops the brief was sent to. The best three that have
+    # someone on the platform are ticked: a co-op nobody from which has signed up would not
+    # see the brief.
+    reachable = _reachable_ids(m.coop.pk for m in outcome.results)
+    rows = []
+    for match in outcome.results:
+        ticked = match.coop.pk in reachable and sum(r["ticked"] for r in rows) < TICKED_SUGGESTIONS
+        rows.append({"match": match, "ticked": ticked, "reachable": match.coop.pk in reachable})
+    return rows
 
 
 def _team_rows(outcome) -> list[dict]:
     rows = []
+    reachable = _reachable_ids(c.pk for team in outcome.consortium for c in team.members)
     for team in outcome.consortium:
         members = [team.lead, *[c for c in team.members if c.pk != team.lead.pk]]
         rows.append(
@@ -263,6 +273,7 @@ def _team_rows(outcome) -> list[dict]:
                     {
                         "coop": coop,
                         "brings": [concept_label(k) for k in team.covers.get(coop.pk, [])],
+                        "reachable": coop.pk in reachable,
                     }
                     for coop in members
                 ],
@@ -292,6 +303,9 @@ def _render_coordinator_brief(
         )
     )
     sent_ids = {r.coop_id for r in recipients}
+    unreachable = sent_ids - _reachable_ids(sent_ids)
+    for recipient in recipients:
+        recipient.unreachable = recipient.coop_id in unreachable
     if outcome is None and brief.is_open:
         outcome = services.brief_suggestions(brief=brief, **shape_form.shape())
     suggestions = _suggestion_rows(outcome) if outcome else []
@@ -365,6 +379,7 @@ def coordinator_brief_send(request: HttpRequest, pk: int) -> HttpResponse:
                 if sent
                 else _("Every co-op you ticked already had this brief: nothing was sent."),
             )
+            _warn_unreachable(request, [r.coop for r in sent])
             return redirect("hire:coordinator_brief", pk=brief.pk)
     return _render_coordinator_brief(request, brief, send_form=form, outcome=outcome, status=400)
 
@@ -419,7 +434,22 @@ def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
         _("Sent to the team led by %(lead)s (%(count)d co-ops newly asked).")
         % {"lead": team.lead.name, "count": len(sent)},
     )
+    _warn_unreachable(request, [r.coop for r in sent])
     return redirect("hire:coordinator_brief", pk=brief.pk)
+
+
+def _warn_unreachable(request: HttpRequest, coops: list[Coop]) -> None:
+    reachable = _reachable_ids(c.pk for c in coops)
+    names = [c.name for c in coops if c.pk not in reachable]
+    if names:
+        messages.warning(
+            request,
+            _(
+                "Nobody from %(names)s uses Coopnet yet, so they were not told and cannot "
+                "answer here. Send them the brief yourself, or invite them."
+            )
+            % {"names": ", ".join(names)},
+        )
 
 
 @coordinator_required

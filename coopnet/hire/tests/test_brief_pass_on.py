@@ -100,7 +100,20 @@ def test_the_coop_it_was_passed_to_may_answer(entry, member, other_coop, other_m
     assert passed.response == Response.INTERESTED
 
 
-def test_it_writes_an_audit_row(entry, member, other_coop):
+def test_it_passes_only_to_a_co_op_with_someone_to_see_it(entry, member):
+    # Imported from a directory, nobody from it has signed up: the brief would sit unseen.
+    nobody_home = Coop.objects.create(name="Quiet Co-op", slug="quiet", status=Coop.Status.MEMBER)
+
+    with pytest.raises(ValidationError) as caught:
+        brief_pass_on(actor=member, recipient=entry, to_coop=nobody_home)
+
+    assert "uses Coopnet" in caught.value.message_dict["to_coop"][0]
+    entry.refresh_from_db()
+    assert entry.response == Response.PENDING
+    assert entry.brief.recipients.count() == 1
+
+
+def test_it_writes_an_audit_row(entry, member, other_coop, other_member):
     brief_pass_on(actor=member, recipient=entry, to_coop=other_coop)
     event = AuditEvent.objects.get(action="brief.pass_on")
     assert event.actor == member

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import coop_with_worker
 from coopnet.accounts.models import Membership, User
 from coopnet.directory.models import Coop
 from coopnet.hire.matching import ProposedTeam
@@ -161,8 +162,11 @@ def test_a_team_is_choosable_once_every_member_is_interested(
     assert [c.lead for c in brief_choosable_consortia(brief)] == [coop]
 
 
-def test_a_brief_is_passed_only_to_members_not_yet_asked(brief, coordinator, coop, other_coop):
+def test_a_brief_is_passed_only_to_members_not_yet_asked_with_someone_to_see_it(
+    brief, coordinator, coop, other_coop
+):
     Coop.objects.create(name="Observed", slug="observed", status="observed")
-    free = Coop.objects.create(name="Free", slug="free", status=Coop.Status.MEMBER)
+    Coop.objects.create(name="Quiet", slug="quiet", status=Coop.Status.MEMBER)  # nobody on it
+    free, _worker = coop_with_worker("free")
     [entry, _other] = brief_send(actor=coordinator, brief=brief, coops=[coop, other_coop])
     assert list(brief_pass_on_candidates(entry)) == [free]

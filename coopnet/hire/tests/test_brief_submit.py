@@ -180,3 +180,36 @@ def test_it_routes_automatically_to_the_best_matches_when_the_network_says_so(
     assert event.actor_label == "automatic routing"
     assert Notification.objects.filter(kind="brief_new", user=member).exists()
     assert not Notification.objects.filter(kind="brief_new", user=other_member).exists()
+
+
+def test_automatic_routing_skips_co_ops_with_nobody_to_see_the_brief(coop, other_coop, member):
+    # The best match, imported from a directory: nobody from it has signed up.
+    Coop.objects.create(
+        name="Quiet Web Co",
+        slug="quiet-web",
+        description="We build accessible websites for charities: accessible charity websites "
+        "are all we do.",
+        status=Coop.Status.MEMBER,
+        country="GB",
+        locality="Sheffield",
+        workers=6,
+        availability=Coop.Availability.OPEN,
+    )
+    network = NetworkSettings.load()
+    network.briefs_route_automatically = True
+    network.brief_auto_route_count = 1
+    network.save()
+    assert brief_suggestions_top(BRIEF_TEXT_FOR_ROUTING) == "quiet-web"
+
+    brief, _raw = brief_submit(**{**BRIEF, "text": BRIEF_TEXT_FOR_ROUTING})
+
+    assert [r.coop for r in brief.recipients.all()] == [coop]
+
+
+BRIEF_TEXT_FOR_ROUTING = "accessible websites for charities"
+
+
+def brief_suggestions_top(text: str) -> str:
+    from coopnet.hire.matching import BriefNeeds, match_coops
+
+    return match_coops(BriefNeeds(text=text)).results[0].coop.slug

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import coop_with_worker
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop, Service
 from coopnet.hire import services
@@ -27,19 +28,17 @@ def brief(db):
 
 
 @pytest.fixture
-def web_coops(coop):
-    """Four member co-ops that build accessible websites: more than the three ticked."""
+def web_coops(coop, member):
+    """Four member co-ops that build accessible websites, each with a worker-owner on the
+    platform: more than the three ticked."""
     web = Service.objects.create(name="Web development", slug="web-development")
     coops = [coop]
     for name in ("Alder Web", "Birch Accessible", "Cedar Sites"):
         coops.append(
-            Coop.objects.create(
-                name=name,
-                slug=name.lower().replace(" ", "-"),
+            coop_with_worker(
+                name.lower().replace(" ", "-"),
                 description="We build accessible websites for food banks and charities.",
-                status=Coop.Status.MEMBER,
-                country="GB",
-            )
+            )[0]
         )
     for listed in coops:
         listed.services.add(web)
@@ -113,6 +112,36 @@ def test_it_shows_the_brief_with_contact_and_suggestions_top_three_ticked(
     for i, match in enumerate(suggested):
         checkbox = f'value="{match.coop.pk}" id="suggest_{match.coop.pk}"'
         assert checkbox + (" checked" if i < 3 else ">") in html
+
+
+def test_it_ticks_only_co_ops_with_someone_to_see_the_brief_and_says_why(
+    client, coordinator, brief, web_coops
+):
+    quiet = web_coops[1]
+    quiet.memberships.all().delete()  # imported from a directory: nobody has signed up
+    client.force_login(coordinator)
+    suggested = [m.coop for m in services.brief_suggestions(brief=brief).results]
+    assert quiet in suggested[:3]
+
+    html = client.get(detail(brief)).content.decode()
+
+    ticked = [c for c in suggested if f'id="suggest_{c.pk}" checked' in html]
+    assert quiet not in ticked and len(ticked) == 3
+    assert f'value="{quiet.pk}" id="suggest_{quiet.pk}">' in html
+    assert "Nobody from this co-op uses Coopnet yet" in html
+
+
+def test_it_warns_when_it_sent_to_a_co_op_nobody_from_which_is_on_coopnet(
+    client, coordinator, brief, web_coops, other_coop
+):
+    client.force_login(coordinator)
+
+    response = client.post(detail(brief, "send"), {"extra_coop": str(other_coop.pk)}, follow=True)
+
+    assert brief.recipients.filter(coop=other_coop).exists()
+    html = response.content.decode()
+    assert "Nobody from Tidewater Tech uses Coopnet yet" in html
+    assert "cannot answer here" in html  # beside it in the table of who was sent it
 
 
 def test_it_sends_to_the_ticked_and_added_co_ops(client, coordinator, brief, web_coops, other_coop):

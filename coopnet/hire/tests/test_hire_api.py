@@ -124,7 +124,7 @@ def test_it_refuses_an_answer_without_a_message(api_as, entry, member):
     assert_unchanged(entry)
 
 
-def test_it_passes_the_brief_on(api_as, entry, member, other_coop):
+def test_it_passes_the_brief_on(api_as, entry, member, other_coop, other_member):
     response = post(api_as(member), f"{INBOX}/{entry.pk}/pass", writes()["pass"])
 
     assert response.status_code == 200, response.content
@@ -195,4 +195,23 @@ def test_it_refuses_a_decline_reason_it_does_not_know(api_as, entry, member):
     response = post(api_as(member), f"{INBOX}/{entry.pk}/answer", body)
 
     assert_error(response, 400, "invalid")
+    assert_unchanged(entry)
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("hedgerow-digital", "Choose another co-op than your own."),
+        ("former-hosts", "Briefs go only to member co-ops."),
+    ],
+)
+def test_it_names_the_coop_field_when_a_pass_breaks_a_rule(api_as, entry, member, target, message):
+    from coopnet.directory.models import Coop
+
+    Coop.objects.create(name="Former Hosts", slug="former-hosts", status=Coop.Status.FORMER)
+
+    response = post(api_as(member), f"{INBOX}/{entry.pk}/pass", {"coop": target})
+
+    error = assert_error(response, 400, "invalid")
+    assert error["details"] == {"coop": [message]}
     assert_unchanged(entry)

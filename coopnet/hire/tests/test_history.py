@@ -122,6 +122,7 @@ def test_a_co_op_put_forward_by_a_person_counts_half_a_yes(network):
 def test_a_co_op_another_passed_the_brief_to_is_put_forward(network):
     past = submit(COASTLINE)
     (recipient,) = brief_send(actor=network["coordinator"], brief=past, coops=[network["stack"]])
+    worker_owner(network["orbit"])  # someone there to see it
     brief_pass_on(
         actor=worker_owner(network["stack"]), recipient=recipient, to_coop=network["orbit"]
     )

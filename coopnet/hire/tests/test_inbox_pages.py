@@ -68,7 +68,7 @@ def test_it_hides_other_co_ops_briefs(client, entry, other_coop, who, request):
 
 
 def test_it_shows_coordinators_the_entry_but_lets_only_worker_owners_act(
-    client, entry, other_coop, coordinator
+    client, entry, other_coop, other_member, coordinator
 ):
     client.force_login(coordinator)
 
@@ -193,7 +193,9 @@ def test_it_passes_a_brief_to_another_member_co_op(client, entry, member, other_
     assert "Hedgerow Digital passed this brief on to you." in html
 
 
-def test_it_offers_only_member_co_ops_not_yet_asked(client, entry, member, other_coop):
+def test_it_offers_only_member_co_ops_not_yet_asked(
+    client, entry, member, other_coop, other_member
+):
     client.force_login(member)
 
     html = client.get(url(entry)).content.decode()
