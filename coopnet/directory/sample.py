@@ -24,6 +24,7 @@ from coopnet.directory.models import (
     ServiceGroup,
     Technology,
 )
+from coopnet.network.models import NetworkSettings
 
 SAMPLE_PASSWORD = "coopnet-sample-2026"
 
@@ -345,6 +346,11 @@ def load_sample_network(*, seed: int = 2026) -> dict[str, int]:
         case_studies += 1
 
     people = _sample_people(members)
+    # Pages that cannot help (a client's dead link, a rate limit) tell people to write here.
+    network = NetworkSettings.load()
+    if not network.contact_email:
+        network.contact_email = "coordinators@sample-network.example"
+        network.save(update_fields=["contact_email"])
     return {
         "coops": len(coops),
         "members": len(members),

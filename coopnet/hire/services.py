@@ -259,13 +259,17 @@ def _route_automatically(brief: Brief, *, count: int) -> None:
         )
 
 
-def brief_access_renew(*, brief: Brief) -> str:
+def brief_access_renew(*, brief: Brief, actor: User | None = None) -> str:
     """Replace the brief's private link (the old one stops working) and mail the new one.
 
-    The client's service: the caller checked the current link (or the client's identity).
-    The new link lasts `NetworkSettings.brief_link_days`. Refused once the contact details are
-    deleted (there is nobody to mail). Audited "brief.access_renew".
+    The client's own page (`actor=None`: the caller checked the current link), or a
+    coordinator, for a client who lost the link or whose link expired or was stopped: the new
+    one goes only to the address the brief was sent from. The new link lasts
+    `NetworkSettings.brief_link_days`. Refused once the contact details are deleted (there is
+    nobody to mail). Audited "brief.access_renew".
     """
+    if actor is not None and not is_coordinator(actor):
+        raise PermissionDenied(_("Only the network's coordinators can send a client a new link."))
     raw, token_hash = Brief.new_access_token()
     with transaction.atomic():
         locked = _lock(brief)
@@ -281,7 +285,7 @@ def brief_access_renew(*, brief: Brief) -> str:
         locked.access_revoked_at = None
         locked.save(update_fields=["access_token_hash", "access_expires_at", "access_revoked_at"])
         audit_record(
-            actor=CLIENT,
+            actor=actor or CLIENT,
             action="brief.access_renew",
             target=locked,
             changes={"access_expires_at": (old_expiry, locked.access_expires_at)},

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("briefs/<int:pk>/close/", views.coordinator_brief_close, name="coordinator_brief_close"),
     path(
+        "briefs/<int:pk>/new-link/",
+        views.coordinator_brief_renew,
+        name="coordinator_brief_renew",
+    ),
+    path(
         "briefs/<int:pk>/revoke-link/",
         views.coordinator_brief_revoke,
         name="coordinator_brief_revoke",

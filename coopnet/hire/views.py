@@ -475,6 +475,23 @@ def coordinator_brief_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 @require_POST
+def coordinator_brief_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    brief = _coordinator_brief(pk)
+    try:
+        services.brief_access_renew(actor=request.user, brief=brief)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("A new private link is on its way to %(email)s. Any older link no longer works.")
+            % {"email": brief.contact_email},
+        )
+    return redirect("hire:coordinator_brief", pk=brief.pk)
+
+
+@coordinator_required
+@require_POST
 def coordinator_brief_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     brief = _coordinator_brief(pk)
     services.brief_access_revoke(actor=request.user, brief=brief)

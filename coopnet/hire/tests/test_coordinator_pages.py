@@ -7,11 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import coop_with_worker
+from conftest import coop_with_worker, run_queued_tasks
 from coopnet.audit.models import AuditEvent
 from coopnet.directory.models import Coop, Service
 from coopnet.hire import services
 from coopnet.hire.models import Brief, BriefRecipient
+from coopnet.hire.services import brief_access_revoke, brief_contact_delete
 from coopnet.hire.tests.page_helpers import answer, send_to, submit_brief
 
 LIST = "/hire/briefs/"
@@ -52,6 +53,7 @@ def writes(brief: Brief, coop) -> dict[str, tuple[str, dict]]:
         "send_team": (detail(brief, "send_team"), {"lead": str(coop.pk), "members": str(coop.pk)}),
         "close": (detail(brief, "close"), {"reason": "spam"}),
         "revoke": (detail(brief, "revoke"), {}),
+        "renew": (detail(brief, "renew"), {}),
     }
 
 
@@ -260,6 +262,43 @@ def test_it_stops_the_clients_link(client, coordinator):
     assert client.post(detail(brief, "revoke")).status_code == 302
 
     assert client.get(reverse("hire:brief_status", args=[raw])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_emails_a_client_who_lost_the_link_a_new_one(client, coordinator, mailoutbox, settings):
+    settings.SITE_URL = "https://coops.example"
+    brief, old_raw = submit_brief()
+    brief_access_revoke(actor=coordinator, brief=brief)  # say the link had leaked
+    run_queued_tasks()
+    mailoutbox.clear()
+    client.force_login(coordinator)
+
+    response = client.post(detail(brief, "renew"), follow=True)
+
+    assert "A new private link is on its way to cara@riverside.example" in (
+        response.content.decode()
+    )
+    run_queued_tasks()
+    [mail] = mailoutbox
+    assert mail.to == ["cara@riverside.example"]
+    [new_link] = re.findall(r"https://coops\.example/hire/brief/([^/\s]+)/", mail.body)
+    assert client.get(reverse("hire:brief_status", args=[new_link])).status_code == 200
+    assert client.get(reverse("hire:brief_status", args=[old_raw])).status_code == 404
+    event = AuditEvent.objects.for_object(brief).get(action="brief.access_renew")
+    assert event.actor == coordinator
+
+
+def test_it_cannot_send_a_new_link_once_the_contact_details_are_deleted(client, coordinator):
+    brief, _raw = submit_brief()
+    brief_contact_delete(brief=brief)
+    client.force_login(coordinator)
+
+    page = client.get(detail(brief)).content.decode()
+    response = client.post(detail(brief, "renew"), follow=True)
+
+    assert detail(brief, "renew") not in page
+    assert "there is nobody to send to" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="brief.access_renew").exists()
 
 
 def test_it_lists_in_the_same_number_of_queries_however_many_briefs(client, coordinator, coop):
