@@ -226,20 +226,22 @@ def brief_submit(
         )
         ratelimit.rate_limit_record(**limit)
         _client_email(brief, ClientEmail.CONFIRMATION, link=_private_link(raw))
+        sent_to: list[str] = []
+        if network.briefs_route_automatically and network.brief_auto_route_count:
+            sent_to = _route_automatically(brief, count=network.brief_auto_route_count)
         notify(
             users=coordinators(),
             kind="brief_submitted",
             subject=_("New brief: %(summary)s") % {"summary": _summary(brief)},
             template="hire/email/brief_submitted.txt",
-            context={"brief": brief, "services": services},
+            context={"brief": brief, "services": services, "sent_to": sent_to},
             url=_coordinator_url(brief),
         )
-        if network.briefs_route_automatically and network.brief_auto_route_count:
-            _route_automatically(brief, count=network.brief_auto_route_count)
     return brief, raw
 
 
-def _route_automatically(brief: Brief, *, count: int) -> None:
+def _route_automatically(brief: Brief, *, count: int) -> list[str]:
+    """Send `brief` to the best `count` co-ops; the names of those it went to."""
     try:
         # A savepoint: a failure here must not lose the client's brief.
         with transaction.atomic():
@@ -253,10 +255,12 @@ def _route_automatically(brief: Brief, *, count: int) -> None:
             coops = [m.coop for m in outcome.results if m.coop.pk in reachable][:count]
             if coops:
                 brief_send(actor=None, brief=brief, coops=coops, suggestions=outcome)
+            return [coop.name for coop in coops]
     except Exception:
         logger.exception(
             "Automatic routing of brief %s failed; it waits for a coordinator", brief.pk
         )
+        return []
 
 
 def brief_access_renew(*, brief: Brief, actor: User | None = None) -> str:

@@ -33,6 +33,7 @@ from coopnet.hire.matching import MatchOutcome
 from coopnet.hire.models import Brief, BriefRecipient, CoopConflict
 from coopnet.lib.forms import add_service_errors, posted
 from coopnet.lib.pagination import page_of
+from coopnet.network.models import NetworkSettings
 
 BRIEFS_PER_PAGE = 50
 INBOX_PER_PAGE = 25
@@ -72,14 +73,15 @@ def brief_new(request: HttpRequest) -> HttpResponse:
                 brief, _raw = services.brief_submit(**form.submission(), ip=client_ip(request))
             except services.BriefRateLimited:
                 status = 429
-                form.add_error(
-                    None,
-                    _(
-                        "We have received several briefs from your address in the last hour, "
-                        "so we cannot take another one just now. Everything you typed is kept "
-                        "below: please try again in an hour, or email the network."
-                    ),
+                message = _(
+                    "We have received several briefs from your address in the last hour, so "
+                    "we cannot take another one just now. Everything you typed is kept below: "
+                    "please try again in an hour."
                 )
+                contact = NetworkSettings.load().contact_email
+                if contact:
+                    message += " " + _("Or email the network at %(email)s.") % {"email": contact}
+                form.add_error(None, message)
             except ValidationError as exc:
                 add_service_errors(exc, form)
             else:

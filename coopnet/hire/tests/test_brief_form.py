@@ -160,6 +160,25 @@ def test_it_stops_too_many_briefs_from_one_address_and_keeps_the_text(client, db
     assert "several briefs from your address in the last hour" in html
     assert "A second brief, typed with care." in html
     assert Brief.objects.count() == 1
+    assert "email the network" not in html  # no contact address set: no empty promise
+
+    network.contact_email = "coordinators@network.example"
+    network.save()
+    html = client.post(URL, form_data(text="A third.")).content.decode()
+    assert "Or email the network at coordinators@network.example." in html
+
+
+def test_it_says_what_happens_next_as_the_network_routes_briefs(client, db):
+    coordinator_reads = "A coordinator of the network reads it and sends it"
+    assert coordinator_reads in client.get(URL).content.decode()
+
+    network = NetworkSettings.load()
+    network.briefs_route_automatically = True
+    network.save()
+    html = client.get(URL).content.decode()
+
+    assert coordinator_reads not in html
+    assert "It goes at once to the member co-ops that fit it best" in html
 
 
 def test_it_says_where_the_mail_went_only_once(client, db):

@@ -213,3 +213,28 @@ def brief_suggestions_top(text: str) -> str:
     from coopnet.hire.matching import BriefNeeds, match_coops
 
     return match_coops(BriefNeeds(text=text)).results[0].coop.slug
+
+
+def test_it_tells_the_coordinators_where_an_automatically_routed_brief_went(
+    coordinator, coop, member
+):
+    charities = Sector.objects.create(slug="charity", name="Charities")
+    network = NetworkSettings.load()
+    network.briefs_route_automatically = True
+    network.brief_auto_route_count = 1
+    network.save()
+
+    brief_submit(**{**BRIEF, "text": BRIEF_TEXT_FOR_ROUTING, "sector": charities})
+
+    body = Notification.objects.get(kind="brief_submitted", user=coordinator).body
+    assert "It went automatically to Hedgerow Digital." in body
+    assert "send it to them from there" not in body
+    assert "Sector: Charities" in body
+
+
+def test_it_asks_the_coordinators_to_send_a_brief_nobody_routed(coordinator, coop, member):
+    brief_submit(**BRIEF)
+
+    body = Notification.objects.get(kind="brief_submitted", user=coordinator).body
+    assert "send it to them from there" in body
+    assert "went automatically" not in body
