@@ -6,6 +6,7 @@ details were deleted. Pages, the API and the services ask these functions rather
 repeating the rule.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
@@ -142,6 +143,64 @@ def brief_choosable_consortia(brief: Brief) -> list[Consortium]:
         if consortium.memberships.all()
         and {m.coop_id for m in consortium.memberships.all()} <= interested
     ]
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    coop: Coop
+    is_lead: bool
+    brings: list[str]  # the capabilities it covers, in words
+    response: str  # its answer (BriefRecipient.Response), "" when it was never sent the brief
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team the brief was sent to, with where each member stands."""
+
+    consortium: Consortium
+    members: list[TeamMember]
+
+    @property
+    def interested(self) -> int:
+        return sum(m.response == BriefRecipient.Response.INTERESTED for m in self.members)
+
+    @property
+    def declined(self) -> bool:
+        return any(m.response == BriefRecipient.Response.DECLINED for m in self.members)
+
+
+def brief_teams(brief: Brief, *, coop: Coop | None = None) -> list[Team]:
+    """The teams `brief` was sent to (those with `coop` in them, if given), lead first, each
+    member with what it brings and how it answered."""
+    from coopnet.hire.concepts import concept_label
+
+    answers = dict(
+        BriefRecipient.objects.filter(brief=brief).values_list("coop_id", "response").order_by()
+    )
+    consortia = brief.consortia.select_related("lead").prefetch_related("memberships__coop")
+    if coop is not None:
+        consortia = consortia.filter(memberships__coop=coop)
+    teams = []
+    for consortium in consortia.order_by("created_at", "pk"):
+        memberships = sorted(
+            consortium.memberships.all(),
+            key=lambda m: (m.coop_id != consortium.lead_id, m.coop.name),
+        )
+        teams.append(
+            Team(
+                consortium,
+                [
+                    TeamMember(
+                        coop=m.coop,
+                        is_lead=m.coop_id == consortium.lead_id,
+                        brings=[str(concept_label(key)) for key in m.brings],
+                        response=answers.get(m.coop_id, ""),
+                    )
+                    for m in memberships
+                ],
+            )
+        )
+    return teams
 
 
 def brief_pass_on_candidates(recipient: BriefRecipient) -> QuerySet[Coop]:

@@ -606,7 +606,29 @@ def brief_answer(
             changes=changes,
         )
         _client_email(brief, ClientEmail.ANSWERED, recipient_id=locked.pk)
+        if new == Response.DECLINED:
+            _tell_coordinators_a_team_broke(brief, locked)
     return locked
+
+
+def _tell_coordinators_a_team_broke(brief: Brief, declined: BriefRecipient) -> None:
+    """A team is chosen whole: one member's decline means the client cannot choose it, and
+    only a coordinator can propose another."""
+    leads = [
+        team.lead.name
+        for team in brief.consortia.filter(memberships__coop=declined.coop).select_related("lead")
+    ]
+    if not leads:
+        return
+    notify(
+        users=coordinators(),
+        kind="brief_team_declined",
+        subject=_("%(coop)s declined a brief its team was sent: %(summary)s")
+        % {"coop": declined.coop.name, "summary": _summary(brief)},
+        template="hire/email/brief_team_declined.txt",
+        context={"brief": brief, "recipient": declined, "leads": leads},
+        url=_coordinator_url(brief),
+    )
 
 
 def brief_pass_on(

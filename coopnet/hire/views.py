@@ -556,6 +556,7 @@ def _render_entry(
             "entry": entry,
             "brief": brief,
             "services": brief.services.all(),
+            "teams": selectors.brief_teams(brief, coop=entry.coop),
             "contact_visible": selectors.brief_contact_visible_to(brief, request.user),
             "can_act": can_act,
             "can_answer": answering and entry.response in (Response.PENDING, Response.INTERESTED),

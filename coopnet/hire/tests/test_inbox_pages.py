@@ -294,3 +294,63 @@ def test_it_offers_the_outcome_only_once_the_client_chose_and_won_only_to_the_ch
     assert "Did you get the work?" in html
     assert "We did not get it" in html
     assert "We won the work" not in html
+
+
+def _team_entries(coordinator, coop, other_coop):
+    from coopnet.hire.matching import ProposedTeam
+    from coopnet.hire.tests.page_helpers import send_to_team
+
+    team = ProposedTeam(
+        lead=coop,
+        members=[coop, other_coop],
+        covers={coop.pk: ["web-development"], other_coop.pk: ["hosting"]},
+        reasons=["Together they cover the website and its hosting."],
+        score=0.8,
+        exact=True,
+    )
+    return send_to_team(submit_brief()[0], coordinator, team)  # Hedgerow, Tidewater
+
+
+def test_it_shows_a_team_member_its_team_and_where_each_co_op_stands(
+    client, coordinator, coop, other_coop, member, other_member
+):
+    hedgerow, tidewater = _team_entries(coordinator, coop, other_coop)
+    answer(hedgerow, member)
+    client.force_login(other_member)
+
+    html = client.get(url(tidewater)).content.decode()
+
+    assert "Your team for this brief" in html
+    assert "The team led by Hedgerow Digital" in html
+    assert "1 of 2 co-ops interested so far." in html
+    assert re.search(r"Hedgerow Digital \(lead\)</dt>\s*<dd>Web development\s*· interested", html)
+    assert re.search(r"Tidewater Tech</dt>\s*<dd>Hosting\s*· not answered yet", html)
+
+
+def test_it_shows_no_team_for_a_brief_sent_to_the_co_op_alone(client, entry, member):
+    client.force_login(member)
+    assert "Your team for this brief" not in client.get(url(entry)).content.decode()
+
+
+def test_it_tells_coordinators_when_a_team_member_declines(
+    coordinator, coop, other_coop, member, other_member
+):
+    from coopnet.notifications.models import Notification
+
+    hedgerow, tidewater = _team_entries(coordinator, coop, other_coop)
+    answer(hedgerow, member, interested=False, message="Too busy", decline_reason="busy")
+
+    [note] = Notification.objects.filter(kind="brief_team_declined")
+    assert note.user == coordinator
+    assert "Hedgerow Digital declined" in note.subject
+    assert "cannot choose the team led by Hedgerow Digital" in note.body
+
+
+def test_it_does_not_trouble_coordinators_when_a_co_op_asked_alone_declines(
+    coordinator, entry, member
+):
+    from coopnet.notifications.models import Notification
+
+    answer(entry, member, interested=False, message="Too busy", decline_reason="busy")
+
+    assert not Notification.objects.filter(kind="brief_team_declined").exists()
