@@ -263,6 +263,9 @@ class MatchOutcome:
     place: ResolvedPlace | None = None  # where the client is, when it could be read
     # Capabilities no allowed candidate has (a team cannot cover them either).
     uncoverable: list[str] = field(default_factory=list)
+    # No single available member covers the brief (or has the capacity for its effort), so
+    # teams were looked for; `consortium` is empty when none was found.
+    team_needed: bool = False
 
 
 # --- Reading the brief -------------------------------------------------------------------
@@ -1352,7 +1355,8 @@ def match_coops(
 
     teams: list[tuple[Any, dict[int, _Scored]]] = []
     uncoverable: frozenset[str] = frozenset()
-    if _needs_a_team(relevant, reading, needs.effort_days, forced=bool(include)):
+    team_needed = _needs_a_team(relevant, reading, needs.effort_days, forced=bool(include))
+    if team_needed:
         relevant_ids = {s.row.id for s in relevant}
         teams, uncoverable = _propose_teams(
             [s for s in scored if s.row.id in include or s.row.id in relevant_ids],
@@ -1397,6 +1401,7 @@ def match_coops(
         sectors=reading.sectors,
         place=reading.place,
         uncoverable=[k for k in reading.required if k in uncoverable],
+        team_needed=team_needed,
     )
 
 
@@ -1427,4 +1432,8 @@ def outcome_payload(outcome: MatchOutcome) -> dict[str, Any]:
         ],
         "required": [{"key": k, "label": concept_label(k)} for k in outcome.required],
         "consortium": consortium,
+        # Whether a team was looked for: with `consortium` null, no team could be formed, and
+        # `uncoverable` names the capabilities no member has.
+        "team_needed": outcome.team_needed,
+        "uncoverable": [{"key": k, "label": concept_label(k)} for k in outcome.uncoverable],
     }

@@ -330,6 +330,8 @@ def _render_coordinator_brief(
             "recipients": recipients,
             "suggestions": suggestions,
             "teams": _team_rows(outcome) if outcome else [],
+            "team_needed": bool(outcome and outcome.team_needed),
+            "uncoverable": [concept_label(k) for k in outcome.uncoverable] if outcome else [],
             "send_form": send_form,
             "team_error": team_error,
             "shape_form": shape_form,

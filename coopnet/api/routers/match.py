@@ -117,6 +117,11 @@ class MatchOut(Schema):
     results: list[MatchResultOut]
     required: list[NeedOut]
     consortium: list[TeamOut] | None
+    team_needed: bool = Field(
+        description="No available member covers everything (or has the capacity), so teams "
+        "were looked for: with `consortium` null, none could be formed."
+    )
+    uncoverable: list[NeedOut] = Field(description="Capabilities no member co-op has.")
 
 
 @router.post(
@@ -130,7 +135,9 @@ def match(request: HttpRequest, payload: MatchIn):
     """Rank member co-ops for a brief, best first, each with reasons a client understands.
 
     `consortium` is null unless no available member covers everything the brief needs (or
-    none has the capacity for `effort_days`); then it lists up to three proposed teams. For a
+    none has the capacity for `effort_days`); then it lists up to three proposed teams, and
+    `team_needed` is true. `team_needed` true with `consortium` null means no team could be
+    formed: `uncoverable` names the capabilities nobody has, if that is why. For a
     coordinator or a member co-op's worker-owner, what co-ops said about similar past briefs
     counts too; for anyone else, only what the directory shows.
     """

@@ -397,3 +397,16 @@ def test_a_refused_team_keeps_how_the_coordinator_shaped_the_teams(
     assert re.search(
         r'name="max_size"[^>]*value="2"|value="2"[^>]*name="max_size"', response.content.decode()
     )
+
+
+def test_it_says_when_no_team_can_be_formed(client, coordinator, coop, member):
+    from coopnet.directory.models import Technology
+
+    Technology.objects.create(name="Godot", slug="godot")
+    brief, _raw = submit_brief(text="A game about our river, made in Godot, for schools.")
+    client.force_login(coordinator)
+
+    html = client.get(detail(brief)).content.decode()
+
+    assert "No team could be formed either." in html
+    assert "These teams do together" not in html

@@ -57,7 +57,7 @@ def test_it_ranks_members_with_reasons_for_anyone(client, network):
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"results", "required", "consortium"}
+    assert set(body) == {"results", "required", "consortium", "team_needed", "uncoverable"}
     assert body["results"] == [
         {
             "coop": "hedge-hosts",
@@ -69,6 +69,8 @@ def test_it_ranks_members_with_reasons_for_anyone(client, network):
     assert 0 < body["results"][0]["score"] <= 1
     assert body["required"] == [{"key": "hosting", "label": "hosting"}]
     assert body["consortium"] is None
+    assert body["team_needed"] is False  # one co-op is enough
+    assert body["uncoverable"] == []
 
 
 def test_it_proposes_teams_when_no_member_covers_everything(client, network):
@@ -80,6 +82,22 @@ def test_it_proposes_teams_when_no_member_covers_everything(client, network):
     assert team["lead"] in team["members"]
     assert team["covers"] == {"hedge-hosts": ["hosting"], "drupal-folk": ["drupal"]}
     assert team["reasons"] and isinstance(team["exact"], bool)
+    assert body["team_needed"] is True
+
+
+def test_it_says_when_no_team_can_be_formed_and_why(client, network):
+    body = post(client, {"text": "hosting", "technologies": ["drupal"], "effort_days": 100_000})
+    body = body.json()
+
+    assert body["team_needed"] is True
+    assert body["consortium"] is None  # nobody has the capacity for 100,000 person-days
+    assert body["uncoverable"] == []
+
+    Technology.objects.create(name="Godot", slug="godot")
+    body = post(client, {"text": "hosting", "technologies": ["godot"]}).json()
+
+    assert body["team_needed"] is True and body["consortium"] is None
+    assert [need["key"] for need in body["uncoverable"]] == ["technology:godot"]
 
 
 def test_it_accepts_a_token_and_acts_the_same(client, network, member):

@@ -123,6 +123,12 @@ class Command(BaseCommand):
                 self.stdout.write(f" Team {number}: {members} (score {team.score:.2f}{exact})")
                 for reason in team.reasons:
                     self.stdout.write(f"      - {reason}")
+        elif outcome.team_needed:
+            self.stdout.write("")
+            self.stdout.write(
+                "No available member covers everything, and no team of them does either "
+                "(capabilities, capacity for the effort, or the largest team size)."
+            )
         if outcome.uncoverable:
             missing = ", ".join(concept_label(k) for k in outcome.uncoverable)
             self.stdout.write(f"No member offers: {missing}")
