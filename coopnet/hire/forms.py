@@ -16,6 +16,13 @@ from coopnet.directory.models import Coop, Sector, Service
 from coopnet.hire.models import Brief, BriefRecipient
 
 NOT_SURE = _("— not sure —")
+# The model only asks for a positive number; a brief means a plain range, and anything outside
+# it (0, -5, 100000000, "lots") gets one message a client understands, not the database's.
+EFFORT_DAYS_MIN = 1
+EFFORT_DAYS_MAX = 10_000
+EFFORT_DAYS_MESSAGE = _(
+    "A whole number of person-days between 1 and 10,000; leave it empty if you don't know."
+)
 
 
 class ErrorSummaryMixin:
@@ -44,6 +51,21 @@ class BriefForm(ErrorSummaryMixin, forms.ModelForm):
         },
     )
 
+    effort_days = forms.IntegerField(
+        label=_("Estimated effort, in person-days"),
+        required=False,
+        min_value=EFFORT_DAYS_MIN,
+        max_value=EFFORT_DAYS_MAX,
+        help_text=_(
+            "Only if you know, from 1 to 10,000. One person working one day is one person-day."
+        ),
+        error_messages={
+            "invalid": EFFORT_DAYS_MESSAGE,
+            "min_value": EFFORT_DAYS_MESSAGE,
+            "max_value": EFFORT_DAYS_MESSAGE,
+        },
+    )
+
     class Meta:
         model = Brief
         fields = [
@@ -63,7 +85,6 @@ class BriefForm(ErrorSummaryMixin, forms.ModelForm):
         labels = {
             "organisation": _("Your organisation"),
             "sector": _("Your sector"),
-            "effort_days": _("Estimated effort, in person-days"),
             "location": _("Where you are"),
             "remote_ok": _("Working remotely is fine"),
         }
@@ -74,7 +95,6 @@ class BriefForm(ErrorSummaryMixin, forms.ModelForm):
                 "What you want to achieve, for whom, and anything you already have. Plain words "
                 "are best; at most 5,000 characters."
             ),
-            "effort_days": _("Only if you know. One person working one day is one person-day."),
             "location": _("A town or region, if it matters who is nearby."),
         }
         widgets = {
@@ -97,7 +117,6 @@ class BriefForm(ErrorSummaryMixin, forms.ModelForm):
             self.fields[name].choices = [
                 (value, capfirst(label)) for value, label in self.fields[name].choices
             ]
-        self.fields["effort_days"].widget.attrs["min"] = 1
 
     def service_groups(self) -> list[tuple[str, list]]:
         """The service checkboxes grouped the way the directory groups services."""
@@ -172,7 +191,7 @@ class BriefChooseForm(ErrorSummaryMixin, forms.Form):
 
 class BriefWithdrawForm(ErrorSummaryMixin, forms.Form):
     confirm = forms.BooleanField(
-        label=_("Yes, withdraw my brief: the co-ops are told it is no longer open"),
+        label=_("Yes, withdraw my brief"),
         error_messages={"required": _("Tick the box to confirm that you want to withdraw it.")},
     )
 

@@ -177,7 +177,13 @@ def brief_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(exc, form)
         else:
-            messages.success(request, _("Your brief is withdrawn. The co-ops have been told."))
+            told = BriefRecipient.objects.sent().filter(brief=brief).exists()
+            messages.success(
+                request,
+                _("Your brief is withdrawn. The co-ops still considering it have been told.")
+                if told
+                else _("Your brief is withdrawn. It was not sent to any co-op."),
+            )
             return redirect("hire:brief_status", token=token)
     return _render_status(request, brief, token, withdraw_form=form, status=400)
 
