@@ -10,6 +10,7 @@ and tests see the same network each time.
 import datetime
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -372,12 +373,26 @@ SAMPLE_PEOPLE = [
 ]
 
 
+# The last members in the sample have nobody on the platform yet, as co-ops brought in by a
+# directory import do: briefs and referrals show what that means.
+MEMBERS_NOBODY_JOINED = 3
+
+
 def _sample_people(members: list[Coop]) -> int:
-    for username, display_name, coop_index, delegate, admin, staff in SAMPLE_PEOPLE:
-        user = User.objects.create_user(
+    # One hash for every sample account: hashing is slow on purpose, and these are all the
+    # same published password.
+    password = make_password(SAMPLE_PASSWORD)
+    named = {coop_index for _username, _name, coop_index, *_roles in SAMPLE_PEOPLE}
+    people = SAMPLE_PEOPLE + [
+        (coop.slug, f"A worker-owner of {coop.name}", index, True, True, False)
+        for index, coop in enumerate(members[:-MEMBERS_NOBODY_JOINED])
+        if index not in named
+    ]
+    for username, display_name, coop_index, delegate, admin, staff in people:
+        user = User.objects.create(
             username=username,
             email=f"{username}@sample.coopnet.example",
-            password=SAMPLE_PASSWORD,
+            password=password,
             display_name=display_name,
             is_staff=staff,
         )
@@ -385,4 +400,4 @@ def _sample_people(members: list[Coop]) -> int:
             Membership.objects.create(
                 user=user, coop=members[coop_index], is_delegate=delegate, is_profile_admin=admin
             )
-    return len(SAMPLE_PEOPLE)
+    return len(people)

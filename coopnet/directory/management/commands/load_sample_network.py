@@ -45,4 +45,7 @@ class Command(BaseCommand):
             )
         )
         names = ", ".join(username for username, *_ in SAMPLE_PEOPLE)
-        self.stdout.write(f"Sample accounts ({names}) use the password {SAMPLE_PASSWORD}")
+        self.stdout.write(
+            f"Sample accounts ({names}, and one named after each other member co-op's slug) "
+            f"use the password {SAMPLE_PASSWORD}"
+        )
