@@ -123,6 +123,7 @@ def _render_status(
             "recipients": recipients,
             "interested": interested,
             "teams": teams,
+            "proposed_teams": selectors.brief_teams(brief),
             "chosen_names": [r.coop.name for r in recipients if r.is_chosen],
             "chosen_team": brief.chosen_consortium,
             "choose_form": choose_form,

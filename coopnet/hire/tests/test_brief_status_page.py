@@ -151,6 +151,34 @@ def test_it_offers_a_team_once_every_member_is_interested_and_lets_the_client_ch
     assert BriefRecipient.objects.filter(is_chosen=True).count() == 2
 
 
+def test_it_shows_the_client_the_team_and_how_far_it_is_from_being_chosen(
+    client, brief_and_token, coordinator, coop, other_coop, member, other_member
+):
+    brief, raw = brief_and_token
+    team = ProposedTeam(
+        lead=coop,
+        members=[coop, other_coop],
+        covers={coop.pk: ["web-development"], other_coop.pk: ["hosting"]},
+        reasons=["Together they cover the website and its hosting."],
+        score=0.8,
+        exact=True,
+    )
+    hedgerow, tidewater = send_to_team(brief, coordinator, team)
+    answer(hedgerow, member)
+
+    html = client.get(url(raw)).content.decode()
+
+    assert "A team of co-ops" in html
+    assert "The team led by Hedgerow Digital" in html
+    assert "1 of 2 co-ops interested so far." in html
+    assert "You can choose the team once every co-op in it is interested." in html
+
+    answer(tidewater, other_member, interested=False, message="Too busy", decline_reason="busy")
+    html = client.get(url(raw)).content.decode()
+    assert "A member declined, so the team cannot be chosen as it stands." in html
+    assert "Too busy" not in html  # a decline's reason is for coordinators
+
+
 def test_it_withdraws_only_once_the_client_confirms(client, brief_and_token, coordinator, coop):
     brief, raw = brief_and_token
     send_to(brief, coordinator, coop)
