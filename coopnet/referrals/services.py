@@ -155,7 +155,8 @@ def referral_suggestions(
     exclude_coop_ids: Iterable[int] = (),
     today: datetime.date | None = None,
 ) -> list[CoopMatch]:
-    """The member co-ops best placed to take the lead, available ones first, never the sender.
+    """The member co-ops best placed to take the lead, available ones first, never the sender,
+    and only co-ops with someone on the platform to claim it.
 
     The hire matching ranks them; within "available" and "not available now" its order stays.
     """
@@ -168,7 +169,12 @@ def referral_suggestions(
         limit=max(limit, SUGGESTION_POOL),
         exclude_coop_ids=excluded,
     )
-    matches = list(outcome.results)
+    reachable = set(
+        Coop.objects.filter(pk__in=[m.coop.pk for m in outcome.results])
+        .reachable()
+        .values_list("pk", flat=True)
+    )
+    matches = [m for m in outcome.results if m.coop.pk in reachable]
     matches.sort(key=lambda m: not m.available)
     return matches[:limit]
 

@@ -354,3 +354,14 @@ def test_it_does_not_trouble_coordinators_when_a_co_op_asked_alone_declines(
     answer(entry, member, interested=False, message="Too busy", decline_reason="busy")
 
     assert not Notification.objects.filter(kind="brief_team_declined").exists()
+
+
+def test_the_navigation_leads_worker_owners_to_their_briefs_and_coordinators_to_all(
+    client, coordinator, member
+):
+    client.force_login(member)
+    assert f'<a href="{INBOX}">Briefs</a>' in client.get("/").content.decode()
+
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    assert f'<a href="{reverse("hire:brief_list")}">Briefs</a>' in html

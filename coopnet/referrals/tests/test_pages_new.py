@@ -20,10 +20,9 @@ URL = reverse("referrals:new")
 
 
 def drupal_coop(slug: str, **extra) -> Coop:
-    coop = Coop.objects.create(
-        name=slug.replace("-", " ").title(),
-        slug=slug,
-        status=Coop.Status.MEMBER,
+    """A member co-op that builds Drupal sites, with a worker-owner to claim a referral."""
+    coop, _worker = coop_with_worker(
+        slug,
         description="We build Drupal sites for housing associations.",
         availability=Coop.Availability.OPEN,
         **extra,

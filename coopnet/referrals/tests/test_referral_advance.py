@@ -96,14 +96,13 @@ def test_it_returns_the_referral_to_the_sender_when_nobody_is_left(coop, member,
 
 @pytest.fixture
 def drupal_coops(db):
+    """Member co-ops that build Drupal sites, each with a worker-owner to claim a referral."""
     return [
-        Coop.objects.create(
-            name=f"Drupal Works {n}",
-            slug=f"drupal-works-{n}",
-            status=Coop.Status.MEMBER,
+        coop_with_worker(
+            f"drupal-works-{n}",
             description="Drupal websites for charities.",
             availability=Coop.Availability.OPEN,
-        )
+        )[0]
         for n in range(MAX_SUGGESTED_OFFERS + 2)
     ]
 

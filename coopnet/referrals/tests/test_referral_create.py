@@ -246,17 +246,18 @@ def test_it_refuses_a_brief_that_was_sent_to_another_coop(coop, member, other_co
 def test_it_suggests_member_coops_available_ones_first_never_the_sender(coop):
     coop.description = "Drupal websites for housing associations."
     coop.save()
-    booked = Coop.objects.create(
-        name="Booked Drupal",
-        slug="booked-drupal",
-        status=Coop.Status.MEMBER,
+    booked, _worker = coop_with_worker(
+        "booked-drupal",
         description="Drupal websites and hosting.",
         availability=Coop.Availability.FULLY_BOOKED,
         booked_until=timezone.localdate() + datetime.timedelta(days=60),
     )
-    Coop.objects.create(
-        name="Open Drupal",
-        slug="open-drupal",
+    coop_with_worker(
+        "open-drupal", description="Drupal websites.", availability=Coop.Availability.OPEN
+    )
+    Coop.objects.create(  # nobody from it has joined: it could not claim the referral
+        name="Quiet Drupal",
+        slug="quiet-drupal",
         status=Coop.Status.MEMBER,
         description="Drupal websites.",
         availability=Coop.Availability.OPEN,
@@ -273,6 +274,7 @@ def test_it_suggests_member_coops_available_ones_first_never_the_sender(coop):
 
     names = [m.coop.name for m in matches]
     assert "Hedgerow Digital" not in names and "Observed Drupal" not in names
+    assert "Quiet Drupal" not in names
     assert "Booked Drupal" in names and "Open Drupal" in names
     today = timezone.localdate()
     availability = [m.coop.is_available_on(today) for m in matches]
