@@ -1078,9 +1078,15 @@ CONCEPTS: tuple[Concept, ...] = (
             "technical support",
         ),
         services=("support-and-maintenance",),
+        # Not "support" alone: "the people we support", "support workers", "a support group".
         brief_only=(
-            "support",
             "fix",
+            "website support",
+            "site support",
+            "support with our website",
+            "support with our site",
+            "support for our website",
+            "support for our site",
         ),
     ),
     Concept(
@@ -1218,7 +1224,6 @@ CONCEPTS: tuple[Concept, ...] = (
         brief_only=(
             "advice",
             "advise",
-            "audit",
             "review",
             "guidance",
             "recommend",
@@ -1561,7 +1566,6 @@ CONCEPTS: tuple[Concept, ...] = (
             "content strategy",
             "content writing",
             "writing",
-            "editing",
             "translation",
             "translate",
             "plain english",
@@ -1755,7 +1759,6 @@ CONCEPTS: tuple[Concept, ...] = (
             "how many people",
             "benchmark",
             "benchmarking",
-            "audit",
             "audience data",
         ),
         services=("analytics",),

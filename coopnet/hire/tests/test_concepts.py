@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import shared_data
 from coopnet.directory.sample import SERVICE_GROUPS, TECHNOLOGIES
 from coopnet.directory.sectors import SECTORS
@@ -312,3 +314,30 @@ def test_evidence_spans_read_any_concepts_as_a_scan_of_those_concepts_does():
                 text,
                 sorted(wanted),
             )
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("We want to reach more of the people we support.", "support-maintenance"),
+        ("Our support workers visit families at home.", "support-maintenance"),
+        ("It must be live before the audit in March.", "strategy"),
+        ("It must be live before the audit in March.", "analytics"),
+        ("A website we can edit ourselves.", "content"),
+    ],
+)
+def test_it_does_not_read_a_need_into_an_everyday_word(text, not_read):
+    assert not_read not in read_text(text).concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("We need ongoing support for our website.", "support-maintenance"),
+        ("Someone to support our website and fix bugs.", "support-maintenance"),
+        ("An accessibility audit of our site.", "accessibility"),
+        ("Copy editing and proofreading of our annual report.", "content"),
+    ],
+)
+def test_it_still_reads_the_need_when_the_words_say_it(text, read):
+    assert read in read_text(text).concepts
