@@ -4,6 +4,7 @@ The directory page, its exports, the API and the benchmark all call `coop_list`,
 means the same thing everywhere.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
@@ -79,6 +80,12 @@ class CoopFilters:
         elif self.availability in Coop.Availability.values and self.availability:
             facets.append([facet_token("avail", self.availability)])
         return facets
+
+
+def reachable_coop_ids(coop_ids: Iterable[int]) -> set[int]:
+    """Which of `coop_ids` have someone on the platform to see what is sent to the co-op
+    (`CoopQuerySet.reachable`): briefs and referrals go only, or are ticked only, for these."""
+    return set(Coop.objects.filter(pk__in=list(coop_ids)).reachable().values_list("pk", flat=True))
 
 
 def coop_list(filters: CoopFilters, *, base: QuerySet | None = None) -> QuerySet:

@@ -165,8 +165,11 @@ class Team:
         return sum(m.response == BriefRecipient.Response.INTERESTED for m in self.members)
 
     @property
-    def declined(self) -> bool:
-        return any(m.response == BriefRecipient.Response.DECLINED for m in self.members)
+    def broken(self) -> bool:
+        """A member declined or passed the brief on: the client cannot choose the team (the
+        rule `brief_choosable_consortia` keeps: every member interested)."""
+        gone = (BriefRecipient.Response.DECLINED, BriefRecipient.Response.PASSED)
+        return any(m.response in gone for m in self.members)
 
 
 def brief_teams(brief: Brief, *, coop: Coop | None = None) -> list[Team]:

@@ -40,6 +40,7 @@ from coopnet.accounts.models import User
 from coopnet.accounts.selectors import coordinators, worker_owners_of
 from coopnet.audit.services import audit_record
 from coopnet.directory.models import CaseStudy, Coop, Sector, Service
+from coopnet.directory.selectors import reachable_coop_ids
 from coopnet.hire import history
 from coopnet.hire.matching import BriefNeeds, MatchOutcome, ProposedTeam, match_coops
 from coopnet.hire.models import Brief, BriefRecipient, Consortium, ConsortiumMember, CoopConflict
@@ -227,7 +228,7 @@ def brief_submit(
         ratelimit.rate_limit_record(**limit)
         _client_email(brief, ClientEmail.CONFIRMATION, link=_private_link(raw))
         sent_to: list[str] = []
-        if network.briefs_route_automatically and network.brief_auto_route_count:
+        if network.routes_briefs_automatically:
             sent_to = _route_automatically(brief, count=network.brief_auto_route_count)
         notify(
             users=coordinators(),
@@ -247,11 +248,7 @@ def _route_automatically(brief: Brief, *, count: int) -> list[str]:
         with transaction.atomic():
             outcome = brief_suggestions(brief=brief, limit=max(10, 3 * count))
             # Only co-ops with someone to see the brief: nobody watches automatic routing.
-            reachable = set(
-                Coop.objects.filter(pk__in=[m.coop.pk for m in outcome.results])
-                .reachable()
-                .values_list("pk", flat=True)
-            )
+            reachable = reachable_coop_ids(m.coop.pk for m in outcome.results)
             coops = [m.coop for m in outcome.results if m.coop.pk in reachable][:count]
             if coops:
                 brief_send(actor=None, brief=brief, coops=coops, suggestions=outcome)
@@ -611,22 +608,27 @@ def brief_answer(
     return locked
 
 
-def _tell_coordinators_a_team_broke(brief: Brief, declined: BriefRecipient) -> None:
-    """A team is chosen whole: one member's decline means the client cannot choose it, and
-    only a coordinator can propose another."""
+def _tell_coordinators_a_team_broke(brief: Brief, gone: BriefRecipient) -> None:
+    """A team is chosen whole: one member declining or passing the brief on means the client
+    cannot choose it, and only a coordinator can propose another."""
     leads = [
         team.lead.name
-        for team in brief.consortia.filter(memberships__coop=declined.coop).select_related("lead")
+        for team in brief.consortia.filter(memberships__coop=gone.coop).select_related("lead")
     ]
     if not leads:
         return
+    passed = gone.response == BriefRecipient.Response.PASSED
+    subject = (
+        _("%(coop)s passed on a brief its team was sent: %(summary)s")
+        if passed
+        else _("%(coop)s declined a brief its team was sent: %(summary)s")
+    )
     notify(
         users=coordinators(),
         kind="brief_team_declined",
-        subject=_("%(coop)s declined a brief its team was sent: %(summary)s")
-        % {"coop": declined.coop.name, "summary": _summary(brief)},
+        subject=subject % {"coop": gone.coop.name, "summary": _summary(brief)},
         template="hire/email/brief_team_declined.txt",
-        context={"brief": brief, "recipient": declined, "leads": leads},
+        context={"brief": brief, "recipient": gone, "leads": leads, "passed": passed},
         url=_coordinator_url(brief),
     )
 
@@ -724,13 +726,15 @@ def _lock_for_passing(recipient: BriefRecipient) -> tuple[Brief, BriefRecipient]
 
 
 def _mark_passed(locked: BriefRecipient, *, actor: User, message: str, now: datetime) -> str:
-    """Record the co-op's answer as "passed"; returns the answer it replaced."""
+    """Record the co-op's answer as "passed" (and tell the coordinators when that breaks a team
+    the brief was sent to); returns the answer it replaced."""
     old = locked.response
     locked.response = BriefRecipient.Response.PASSED
     locked.response_message = message
     locked.responded_at = now
     locked.responded_by = actor
     locked.save(update_fields=["response", "response_message", "responded_at", "responded_by"])
+    _tell_coordinators_a_team_broke(locked.brief, locked)
     return old
 
 

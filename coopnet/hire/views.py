@@ -10,7 +10,6 @@ Views fetch what the person may see, hand every write to `coopnet.hire.services`
 permission and writes the audit row) and render or redirect.
 """
 
-from collections.abc import Iterable
 from functools import wraps
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from coopnet.accounts.ratelimit import client_ip
 from coopnet.directory.models import Coop
+from coopnet.directory.selectors import reachable_coop_ids
 from coopnet.hire import forms, selectors, services
 from coopnet.hire.concepts import concept_label
 from coopnet.hire.matching import MatchOutcome
@@ -254,15 +254,11 @@ def brief_list(request: HttpRequest) -> HttpResponse:
 TICKED_SUGGESTIONS = 3
 
 
-def _reachable_ids(coop_ids: Iterable[int]) -> set[int]:
-    return set(Coop.objects.filter(pk__in=list(coop_ids)).reachable().values_list("pk", flat=True))
-
-
 def _suggestion_rows(outcome) -> list[dict]:
     # The suggestions already leave out co-ops the brief was sent to. The best three that have
     # someone on the platform are ticked: a co-op nobody from which has signed up would not
     # see the brief.
-    reachable = _reachable_ids(m.coop.pk for m in outcome.results)
+    reachable = reachable_coop_ids(m.coop.pk for m in outcome.results)
     rows = []
     for match in outcome.results:
         ticked = match.coop.pk in reachable and sum(r["ticked"] for r in rows) < TICKED_SUGGESTIONS
@@ -272,7 +268,7 @@ def _suggestion_rows(outcome) -> list[dict]:
 
 def _team_rows(outcome) -> list[dict]:
     rows = []
-    reachable = _reachable_ids(c.pk for team in outcome.consortium for c in team.members)
+    reachable = reachable_coop_ids(c.pk for team in outcome.consortium for c in team.members)
     for team in outcome.consortium:
         members = [team.lead, *[c for c in team.members if c.pk != team.lead.pk]]
         rows.append(
@@ -312,7 +308,7 @@ def _render_coordinator_brief(
         )
     )
     sent_ids = {r.coop_id for r in recipients}
-    unreachable = sent_ids - _reachable_ids(sent_ids)
+    unreachable = sent_ids - reachable_coop_ids(sent_ids)
     for recipient in recipients:
         recipient.unreachable = recipient.coop_id in unreachable
     if outcome is None and brief.is_open:
@@ -450,7 +446,7 @@ def coordinator_brief_send_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _warn_unreachable(request: HttpRequest, coops: list[Coop]) -> None:
-    reachable = _reachable_ids(c.pk for c in coops)
+    reachable = reachable_coop_ids(c.pk for c in coops)
     names = [c.name for c in coops if c.pk not in reachable]
     if names:
         messages.warning(

@@ -17,6 +17,7 @@ When the package is missing, `available()` is false and matching leaves this sig
 """
 
 import math
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -190,9 +191,20 @@ class _Model:
     layers: tuple[_Layer, ...]
 
 
-@cache
+_loading = threading.Lock()
+
+
 def _model() -> _Model:
+    # Two first requests at once (a request and the embedding worker thread) load it once.
+    with _loading:
+        return _loaded_model()
+
+
+@cache
+def _loaded_model() -> _Model:
     from safetensors.numpy import load_file
+
+    _one_blas_thread()
 
     weights = load_file(str(model_dir() / "model.safetensors"))
 
@@ -283,8 +295,17 @@ def _encode_batch(batch: list[list[int]], model: _Model) -> np.ndarray:
 
 
 @cache
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
+def _one_blas_thread() -> None:
+    """Limit BLAS to one thread for the rest of the process, once.
+
+    A brief's matrices are small, so a second thread gains little (9.5 to 7 ms for a brief of
+    28 tokens) and takes the core that matching's database query runs on meanwhile
+    (coopnet/hire/history.py, `start_text_vector`), or another request's. Set once and never
+    restored: a limit taken and given back around each call is process-wide, so two embeddings
+    at once would leave the other's count behind, and a vector would depend on which thread
+    count it happened to get.
+    """
+    ThreadpoolController().limit(limits=1, user_api="blas")
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -298,13 +319,9 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     tokenised = [token_ids(text) for text in texts]
     order = sorted(range(len(texts)), key=lambda i: len(tokenised[i]))
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    # One BLAS thread: a brief's matrices are small, so a second thread gains little (9.5 to
-    # 7 ms for a brief of 28 tokens) and takes the core that matching's database query runs
-    # on meanwhile (coopnet/hire/history.py, `start_text_vector`), or another request's.
-    with _blas().limit(limits=1, user_api="blas"):
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
-            out[rows] = _encode_batch([tokenised[i] for i in rows], model)
+    for start in range(0, len(order), BATCH):
+        rows = order[start : start + BATCH]
+        out[rows] = _encode_batch([tokenised[i] for i in rows], model)
     return out
 
 

@@ -61,6 +61,11 @@ class NetworkSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Network settings"))
 
+    @property
+    def routes_briefs_automatically(self) -> bool:
+        """New briefs go straight to co-ops: switched on, and to at least one co-op."""
+        return self.briefs_route_automatically and self.brief_auto_route_count > 0
+
     @classmethod
     def load(cls) -> "NetworkSettings":
         obj, _created = cls.objects.get_or_create(pk=1)

@@ -23,6 +23,7 @@ from coopnet.accounts.models import User
 from coopnet.accounts.selectors import worker_owners_of
 from coopnet.audit.services import audit_record
 from coopnet.directory.models import Coop, Service
+from coopnet.directory.selectors import reachable_coop_ids
 from coopnet.hire.matching import BriefNeeds, CoopMatch, match_coops
 from coopnet.hire.models import Brief, BriefRecipient
 from coopnet.hire.services import brief_refer_on
@@ -169,11 +170,7 @@ def referral_suggestions(
         limit=max(limit, SUGGESTION_POOL),
         exclude_coop_ids=excluded,
     )
-    reachable = set(
-        Coop.objects.filter(pk__in=[m.coop.pk for m in outcome.results])
-        .reachable()
-        .values_list("pk", flat=True)
-    )
+    reachable = reachable_coop_ids(m.coop.pk for m in outcome.results)
     matches = [m for m in outcome.results if m.coop.pk in reachable]
     matches.sort(key=lambda m: not m.available)
     return matches[:limit]

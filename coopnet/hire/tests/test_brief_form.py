@@ -180,6 +180,10 @@ def test_it_says_what_happens_next_as_the_network_routes_briefs(client, db):
     assert coordinator_reads not in html
     assert "It goes at once to the member co-ops that fit it best" in html
 
+    network.brief_auto_route_count = 0  # switched on, but to no co-op: nothing is sent
+    network.save()
+    assert coordinator_reads in client.get(URL).content.decode()
+
 
 def test_it_says_where_the_mail_went_only_once(client, db):
     client.post(URL, form_data())

@@ -175,7 +175,7 @@ def test_it_shows_the_client_the_team_and_how_far_it_is_from_being_chosen(
 
     answer(tidewater, other_member, interested=False, message="Too busy", decline_reason="busy")
     html = client.get(url(raw)).content.decode()
-    assert "A member declined, so the team cannot be chosen as it stands." in html
+    assert "A member declined or passed the brief on, so the team cannot be chosen" in html
     assert "Too busy" not in html  # a decline's reason is for coordinators
 
 

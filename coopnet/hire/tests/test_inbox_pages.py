@@ -365,3 +365,24 @@ def test_the_navigation_leads_worker_owners_to_their_briefs_and_coordinators_to_
     client.force_login(coordinator)
     html = client.get("/").content.decode()
     assert f'<a href="{reverse("hire:brief_list")}">Briefs</a>' in html
+
+
+def test_a_team_member_passing_the_brief_on_breaks_the_team_and_says_so(
+    client, coordinator, coop, other_coop, member, other_member
+):
+    from conftest import coop_with_worker
+    from coopnet.notifications.models import Notification
+
+    third, _worker = coop_with_worker("third-coop")
+    hedgerow, tidewater = _team_entries(coordinator, coop, other_coop)
+    answer(hedgerow, member)
+    services.brief_pass_on(actor=other_member, recipient=tidewater, to_coop=third)
+
+    [note] = Notification.objects.filter(kind="brief_team_declined")
+    assert note.user == coordinator
+    assert "Tidewater Tech passed on a brief" in note.subject
+    assert "passed this brief on to another co-op" in note.body
+    client.force_login(member)
+    html = client.get(url(hedgerow)).content.decode()
+    assert "A member declined or passed the brief on" in html
+    assert "once every co-op in it is interested" not in html
