@@ -266,6 +266,25 @@ class MatchOutcome:
     # No single available member covers the brief (or has the capacity for its effort), so
     # teams were looked for; `consortium` is empty when none was found.
     team_needed: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # see `label`
+
+    def label(self, key: str) -> str:
+        """A required capability in words: the table's label, or the name of the service or
+        technology a term the table does not know stands for ("Godot", not "godot")."""
+        return self.labels.get(key) or concept_label(key)
+
+
+def term_labels(keys: Iterable[str]) -> dict[str, str]:
+    """The names of the services and technologies behind per-term keys (`service:<slug>`,
+    `technology:<slug>`); no query when there are none."""
+    keys = list(keys)
+    labels: dict[str, str] = {}
+    for prefix, model in (("service:", Service), ("technology:", Technology)):
+        slugs = [k.removeprefix(prefix) for k in keys if k.startswith(prefix)]
+        if slugs:
+            for slug, name in model.objects.filter(slug__in=slugs).values_list("slug", "name"):
+                labels[prefix + slug] = name
+    return labels
 
 
 # --- Reading the brief -------------------------------------------------------------------
@@ -1402,6 +1421,7 @@ def match_coops(
         place=reading.place,
         uncoverable=[k for k in reading.required if k in uncoverable],
         team_needed=team_needed,
+        labels=term_labels(reading.required),
     )
 
 
@@ -1430,10 +1450,10 @@ def outcome_payload(outcome: MatchOutcome) -> dict[str, Any]:
             }
             for m in outcome.results
         ],
-        "required": [{"key": k, "label": concept_label(k)} for k in outcome.required],
+        "required": [{"key": k, "label": outcome.label(k)} for k in outcome.required],
         "consortium": consortium,
         # Whether a team was looked for: with `consortium` null, no team could be formed, and
         # `uncoverable` names the capabilities no member has.
         "team_needed": outcome.team_needed,
-        "uncoverable": [{"key": k, "label": concept_label(k)} for k in outcome.uncoverable],
+        "uncoverable": [{"key": k, "label": outcome.label(k)} for k in outcome.uncoverable],
     }

@@ -28,7 +28,6 @@ from coopnet.accounts.ratelimit import client_ip
 from coopnet.directory.models import Coop
 from coopnet.directory.selectors import reachable_coop_ids
 from coopnet.hire import forms, selectors, services
-from coopnet.hire.concepts import concept_label
 from coopnet.hire.matching import MatchOutcome
 from coopnet.hire.models import Brief, BriefRecipient, CoopConflict
 from coopnet.lib.forms import add_service_errors, posted
@@ -277,7 +276,7 @@ def _team_rows(outcome) -> list[dict]:
                 "members": [
                     {
                         "coop": coop,
-                        "brings": [concept_label(k) for k in team.covers.get(coop.pk, [])],
+                        "brings": [outcome.label(k) for k in team.covers.get(coop.pk, [])],
                         "reachable": coop.pk in reachable,
                     }
                     for coop in members
@@ -334,7 +333,7 @@ def _render_coordinator_brief(
             "suggestions": suggestions,
             "teams": _team_rows(outcome) if outcome else [],
             "team_needed": bool(outcome and outcome.team_needed),
-            "uncoverable": [concept_label(k) for k in outcome.uncoverable] if outcome else [],
+            "uncoverable": [outcome.label(k) for k in outcome.uncoverable] if outcome else [],
             "send_form": send_form,
             "team_error": team_error,
             "shape_form": shape_form,

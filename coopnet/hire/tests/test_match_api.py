@@ -97,7 +97,8 @@ def test_it_says_when_no_team_can_be_formed_and_why(client, network):
     body = post(client, {"text": "hosting", "technologies": ["godot"]}).json()
 
     assert body["team_needed"] is True and body["consortium"] is None
-    assert [need["key"] for need in body["uncoverable"]] == ["technology:godot"]
+    assert body["uncoverable"] == [{"key": "technology:godot", "label": "Godot"}]
+    assert {"key": "technology:godot", "label": "Godot"} in body["required"]
 
 
 def test_it_accepts_a_token_and_acts_the_same(client, network, member):

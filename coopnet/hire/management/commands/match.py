@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from coopnet.api.routers.match import MatchIn
-from coopnet.hire.concepts import concept_label
 from coopnet.hire.matching import match_coops, outcome_payload, validate_needs
 
 # The API's field names as this command's options, to name them in errors.
@@ -101,7 +100,7 @@ class Command(BaseCommand):
         return OPTION_OF_FIELD.get(field, field)
 
     def _print_text(self, outcome) -> None:
-        needs = ", ".join(concept_label(k) for k in outcome.required) or "(no capability named)"
+        needs = ", ".join(outcome.label(k) for k in outcome.required) or "(no capability named)"
         self.stdout.write(f"Needs: {needs}")
         if outcome.place is not None:
             self.stdout.write(f"Client: {outcome.place.name} ({outcome.place.country})")
@@ -130,5 +129,5 @@ class Command(BaseCommand):
                 "(capabilities, capacity for the effort, or the largest team size)."
             )
         if outcome.uncoverable:
-            missing = ", ".join(concept_label(k) for k in outcome.uncoverable)
+            missing = ", ".join(outcome.label(k) for k in outcome.uncoverable)
             self.stdout.write(f"No member offers: {missing}")
