@@ -122,13 +122,6 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    CLIENT_FIELDS = (
-        "client_name",
-        "client_organisation",
-        "client_email",
-        "client_phone",
-        "client_notes",
-    )
     LEAD_FIELDS = ("title", "description", "estimated_value", "currency", "deadline")
 
     def __init__(
@@ -203,7 +196,7 @@ class ReferralForm(forms.Form):
         return ids
 
     def client_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.CLIENT_FIELDS]
+        return [self[name] for name in Referral.CLIENT_FIELDS]
 
     def position_field(self, coop: Coop) -> forms.BoundField:
         return self[f"{POSITION_PREFIX}{coop.pk}"]
@@ -219,7 +212,7 @@ class ReferralForm(forms.Form):
             "estimated_value": data["estimated_value"],
             "currency": data["currency"],
             "deadline": data["deadline"],
-            **{name: data[name] for name in self.CLIENT_FIELDS},
+            **{name: data[name] for name in Referral.CLIENT_FIELDS},
             "audience": data["audience"],
             "when_unanswered": data["when_unanswered"],
             "chosen_coops": data["chosen_coops"]

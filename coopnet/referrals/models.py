@@ -40,6 +40,14 @@ class Referral(models.Model):
         Status.EXPIRED: set(),
     }
     CLOSED_STATUSES = (Status.WON, Status.LOST, Status.WITHDRAWN, Status.EXPIRED)
+    # The client's contact details, below: the form's fieldset, and what is deleted with them.
+    CLIENT_FIELDS = (
+        "client_name",
+        "client_organisation",
+        "client_email",
+        "client_phone",
+        "client_notes",
+    )
 
     class Audience(models.TextChoices):
         NETWORK = "network", _("every member co-op")

@@ -769,15 +769,6 @@ def referral_set_status(
     return referral
 
 
-CLIENT_FIELDS = (
-    "client_name",
-    "client_organisation",
-    "client_email",
-    "client_phone",
-    "client_notes",
-)
-
-
 def referrals_forget_brief_contact(*, brief: Brief, actor) -> int:
     """Blank the client's details in the referrals made from `brief`, when the brief's contact
     details are deleted (the client asked, or the network's retention time passed): a copy
@@ -785,11 +776,11 @@ def referrals_forget_brief_contact(*, brief: Brief, actor) -> int:
     "referral.contact_delete" (without the deleted values). `actor` is a user or a label."""
     changed = 0
     for referral in Referral.objects.select_for_update().filter(brief=brief):
-        if not any(getattr(referral, field) for field in CLIENT_FIELDS):
+        if not any(getattr(referral, field) for field in Referral.CLIENT_FIELDS):
             continue
-        for field in CLIENT_FIELDS:
+        for field in Referral.CLIENT_FIELDS:
             setattr(referral, field, "")
-        referral.save(update_fields=[*CLIENT_FIELDS, "updated_at"])
+        referral.save(update_fields=[*Referral.CLIENT_FIELDS, "updated_at"])
         audit_record(
             actor=actor,
             action="referral.contact_delete",
