@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopnet.accounts.admin import membership_formset_save
 from coopnet.accounts.models import Membership
-from coopnet.audit.admin import AuditedModelAdmin, CoordinatorModelAdmin
+from coopnet.audit.admin import AuditedModelAdmin, ReadOnlyCoordinatorAdmin
 from coopnet.directory.forms import CoopRulesMixin, country_choices, currency_choices
 from coopnet.directory.models import (
     CaseStudy,
@@ -221,7 +221,7 @@ class CoopAdmin(AuditedModelAdmin):
 
 
 @admin.register(CoopSource)
-class CoopSourceAdmin(CoordinatorModelAdmin):
+class CoopSourceAdmin(ReadOnlyCoordinatorAdmin):
     """Imported records, read only, with the way out of a wrong merge."""
 
     list_display = ["__str__", "coop", "url", "last_imported_at"]
@@ -238,15 +238,6 @@ class CoopSourceAdmin(CoordinatorModelAdmin):
         "last_imported_at",
     ]
     actions = ["split_into_own_coop"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_split_permission(self, request) -> bool:
         return bool(getattr(request.user, "is_coordinator", False))

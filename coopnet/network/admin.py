@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from coopnet.audit.admin import AuditedModelAdmin, CoordinatorModelAdmin
+from coopnet.audit.admin import AuditedModelAdmin, ReadOnlyCoordinatorAdmin
 from coopnet.network.models import NetworkSettings, PeriodicJobRun
 
 
@@ -29,17 +29,8 @@ class NetworkSettingsAdmin(AuditedModelAdmin):
 
 
 @admin.register(PeriodicJobRun)
-class PeriodicJobRunAdmin(CoordinatorModelAdmin):
+class PeriodicJobRunAdmin(ReadOnlyCoordinatorAdmin):
     """Written by the scheduler; shown so that coordinators can see when jobs last ran."""
 
     list_display = ["name", "last_enqueued_at"]
     readonly_fields = ["name", "last_enqueued_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
