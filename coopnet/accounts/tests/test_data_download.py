@@ -129,22 +129,20 @@ def test_it_gives_the_mail_choice_in_force_to_people_who_never_chose(client, out
 def test_it_includes_what_the_person_did_with_briefs(
     client, coordinator, member, other_member, coop, other_coop
 ):
-    from coopnet.hire.matching import ProposedTeam
     from coopnet.hire.services import coop_conflict_declare
-    from coopnet.hire.tests.page_helpers import answer, send_to, send_to_team, submit_brief
+    from coopnet.hire.tests.page_helpers import (
+        answer,
+        send_to,
+        send_to_team,
+        submit_brief,
+        two_coop_team,
+    )
 
     brief, _raw = submit_brief(contact_email="cara@riverside.example")
     (entry,) = send_to(brief, coordinator, coop)
     answer(entry, member, message="We would love to build it.")
     team_brief, _raw = submit_brief()
-    team = ProposedTeam(
-        lead=coop,
-        members=[coop, other_coop],
-        covers={coop.pk: ["web"], other_coop.pk: ["data"]},
-        reasons=["Together they cover the website and the rota."],
-        score=0.8,
-        exact=True,
-    )
+    team = two_coop_team(coop, other_coop)
     send_to_team(team_brief, coordinator, team)
     coop_conflict_declare(actor=member, coop=coop, other_coop=other_coop, note="An old dispute")
 

@@ -2,9 +2,11 @@
 services the pages call."""
 
 from coopnet.hire import services
+from coopnet.hire.matching import ProposedTeam
 from coopnet.hire.models import Brief, BriefRecipient
 
 BRIEF_TEXT = "We need an accessible website for our food bank, with a volunteer rota."
+HOSTING_BRIEF = "We need someone to host our website and keep it running."
 # `brief_submit`'s arguments for the service tests; each file overrides what it is about.
 BRIEF = {
     "contact_name": "Cleo Client",
@@ -76,3 +78,30 @@ def answer(
         message=message,
         decline_reason=decline_reason,
     )
+
+
+def two_coop_team(lead, other) -> ProposedTeam:
+    """A team as matching proposes it: `lead` builds the website, `other` hosts it."""
+    return ProposedTeam(
+        lead=lead,
+        members=[lead, other],
+        covers={lead.pk: ["web-development"], other.pk: ["hosting"]},
+        reasons=["Together they cover the website and its hosting."],
+        score=0.8,
+        exact=True,
+    )
+
+
+def said_yes_to_a_past_brief(coordinator, coop, text: str) -> BriefRecipient:
+    """A past brief with `text`, sent to `coop` by a coordinator; a worker-owner of the co-op
+    said it was interested (what matching's history reads)."""
+    from coopnet.accounts.models import Membership, User
+
+    past, _raw = submit_brief(text=text, ip="198.51.100.7")
+    (recipient,) = send_to(past, coordinator, coop)
+    worker = User.objects.create_user(
+        username=f"{coop.slug}-worker", email=f"{coop.slug}-worker@example.org"
+    )
+    Membership.objects.create(user=worker, coop=coop)
+    answer(recipient, worker, message="Yes please.")
+    return recipient

@@ -7,9 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coopnet.hire.matching import ProposedTeam
 from coopnet.hire.models import Brief, BriefRecipient
-from coopnet.hire.tests.page_helpers import answer, send_to, send_to_team, submit_brief
+from coopnet.hire.tests.page_helpers import (
+    answer,
+    send_to,
+    send_to_team,
+    submit_brief,
+    two_coop_team,
+)
 from coopnet.network.models import NetworkSettings
 
 
@@ -125,14 +130,7 @@ def test_it_offers_a_team_once_every_member_is_interested_and_lets_the_client_ch
     client, brief_and_token, coordinator, coop, other_coop, member, other_member
 ):
     brief, raw = brief_and_token
-    team = ProposedTeam(
-        lead=coop,
-        members=[coop, other_coop],
-        covers={coop.pk: ["web"], other_coop.pk: ["data"]},
-        reasons=["Together they cover the website and the rota."],
-        score=0.8,
-        exact=True,
-    )
+    team = two_coop_team(coop, other_coop)
     hedgerow, tidewater = send_to_team(brief, coordinator, team)
     consortium = brief.consortia.get()
     answer(hedgerow, member)
@@ -155,14 +153,7 @@ def test_it_shows_the_client_the_team_and_how_far_it_is_from_being_chosen(
     client, brief_and_token, coordinator, coop, other_coop, member, other_member
 ):
     brief, raw = brief_and_token
-    team = ProposedTeam(
-        lead=coop,
-        members=[coop, other_coop],
-        covers={coop.pk: ["web-development"], other_coop.pk: ["hosting"]},
-        reasons=["Together they cover the website and its hosting."],
-        score=0.8,
-        exact=True,
-    )
+    team = two_coop_team(coop, other_coop)
     hedgerow, tidewater = send_to_team(brief, coordinator, team)
     answer(hedgerow, member)
 

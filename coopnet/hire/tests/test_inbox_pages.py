@@ -297,17 +297,9 @@ def test_it_offers_the_outcome_only_once_the_client_chose_and_won_only_to_the_ch
 
 
 def _team_entries(coordinator, coop, other_coop):
-    from coopnet.hire.matching import ProposedTeam
-    from coopnet.hire.tests.page_helpers import send_to_team
+    from coopnet.hire.tests.page_helpers import send_to_team, two_coop_team
 
-    team = ProposedTeam(
-        lead=coop,
-        members=[coop, other_coop],
-        covers={coop.pk: ["web-development"], other_coop.pk: ["hosting"]},
-        reasons=["Together they cover the website and its hosting."],
-        score=0.8,
-        exact=True,
-    )
+    team = two_coop_team(coop, other_coop)
     return send_to_team(submit_brief()[0], coordinator, team)  # Hedgerow, Tidewater
 
 

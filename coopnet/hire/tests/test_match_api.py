@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from coopnet.api.routers.match import MATCH_THROTTLE
 from coopnet.api.tests.helpers import assert_error, bearer, make_token
 from coopnet.directory.models import Coop, Sector, Service, Technology
+from coopnet.hire.tests.page_helpers import HOSTING_BRIEF, said_yes_to_a_past_brief
 
 URL = "/api/v1/match"
 
@@ -190,20 +191,7 @@ def test_it_allows_sixty_matches_a_minute():
 @pytest.fixture
 def history_of_hosts(network, coordinator):
     """A past brief much like "we need hosting" that Hedge Hosts said yes to."""
-    from coopnet.accounts.models import Membership, User
-    from coopnet.hire.services import brief_answer, brief_send, brief_submit
-
-    past, _raw = brief_submit(
-        contact_name="Cleo",
-        contact_email="cleo@example.org",
-        text="We need someone to host our website and keep it running.",
-        consent_to_share=True,
-        ip="198.51.100.7",
-    )
-    (recipient,) = brief_send(actor=coordinator, brief=past, coops=[network["hosts"]])
-    worker = User.objects.create_user(username="hedge-worker", password="correct horse 42")
-    Membership.objects.create(user=worker, coop=network["hosts"])
-    brief_answer(actor=worker, recipient=recipient, interested=True, message="Yes please.")
+    said_yes_to_a_past_brief(coordinator, network["hosts"], HOSTING_BRIEF)
 
 
 def _hosts_reasons(response) -> list[str]:

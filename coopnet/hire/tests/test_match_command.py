@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils.text import slugify
 
 from coopnet.directory.models import Coop, Service, Technology
+from coopnet.hire.tests.page_helpers import HOSTING_BRIEF, said_yes_to_a_past_brief
 
 
 @pytest.fixture
@@ -107,21 +108,7 @@ def test_it_refuses_a_brief_longer_than_the_api_takes(network):
 @pytest.fixture
 def history_of_hosts(network, coordinator):
     """A past brief much like "we need hosting" that Hedge Hosts said yes to."""
-    from coopnet.accounts.models import Membership, User
-    from coopnet.hire.services import brief_answer, brief_send, brief_submit
-
-    past, _raw = brief_submit(
-        contact_name="Cleo",
-        contact_email="cleo@example.org",
-        text="We need someone to host our website and keep it running.",
-        consent_to_share=True,
-        ip="198.51.100.7",
-    )
-    hosts = Coop.objects.get(slug="hedge-hosts")
-    (recipient,) = brief_send(actor=coordinator, brief=past, coops=[hosts])
-    worker = User.objects.create_user(username="hedge-worker", password="correct horse 42")
-    Membership.objects.create(user=worker, coop=hosts)
-    brief_answer(actor=worker, recipient=recipient, interested=True, message="Yes please.")
+    said_yes_to_a_past_brief(coordinator, Coop.objects.get(slug="hedge-hosts"), HOSTING_BRIEF)
 
 
 def test_it_prints_what_a_coordinator_gets_or_with_no_history_what_a_visitor_gets(
